@@ -1,0 +1,26 @@
+// Public surface of @secmon/test-utils (private package). Every name is exported explicitly (STYLE.md rule 4).
+
+export { OtlpCaptureServer } from './OtlpCaptureServer.js';
+export type { OtlpCaptureServerOptions, WaitOptions } from './OtlpCaptureServer.js';
+export {
+  decodeExportLogsServiceRequest,
+  decodeExportTraceServiceRequest,
+  decodeExportMetricsServiceRequest,
+  flattenLogs,
+  flattenSpans,
+  anyValueToJs,
+  keyValuesToObject,
+  idToHex,
+  otlpEncodingOf,
+} from './decode.js';
+export type { OtlpEncoding } from './decode.js';
+export type {
+  CapturedLogRecord,
+  CapturedSpan,
+  CapturedLink,
+  CapturedSpanEvent,
+  CapturedScope,
+  CapturedRequest,
+} from './types.js';
+export { requireService, serviceAvailable, commandExists } from './requireService.js';
+export type { ServiceStatus, ServiceCheck, RequireServiceOptions } from './requireService.js';
