@@ -15,7 +15,8 @@ export type EventFamily =
   | 'user'
   | 'config'
   | 'payment'
-  | 'suspicious';
+  | 'suspicious'
+  | 'access';
 
 /** ECS `event.kind`: `alert` marks detections (EVENTS.md §5). */
 export type EcsKind = 'event' | 'alert';

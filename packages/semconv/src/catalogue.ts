@@ -176,6 +176,9 @@ export const CATALOGUE: readonly EventDefinition[] = Object.freeze([
     ['error.type', 'secmon.payment.provider'], 'A payment failed (declined, invalid card...).'),
   def(E.SUSPICIOUS_ACTIVITY, 'suspicious_activity', false, 'suspicious', 'WARN', ['event', 'intrusion_detection', 'info', 'unknown'], ocsf(2004, 1),
     ['security_rule.name', 'secmon.resource.type', 'secmon.resource.id'], 'Application-specific suspicious activity.'),
+  // Base event of forced-browsing detection (one per 404; the alert comes from a counting rule). [decision]
+  def(E.ACCESS_NOT_FOUND, 'access_not_found', false, 'access', 'INFO', ['event', 'web', 'access', 'failure'], ocsf(6003, 2),
+    ['url.path', 'http.route', 'http.response.status_code', 'error.type', 'user_agent.original'], 'A request named a resource that does not exist (HTTP 404).'),
 ]);
 
 const BY_NAME: ReadonlyMap<string, EventDefinition> = new Map(CATALOGUE.map((d) => [d.name, d]));

@@ -60,6 +60,12 @@ export const EVENTS = {
   CONFIG_CHANGE: 'secmon.config.change',
   PAYMENT_FAIL: 'secmon.payment.fail',
   SUSPICIOUS_ACTIVITY: 'secmon.suspicious.activity',
+  /**
+   * A request for a resource that does not exist (HTTP 404). The base event for forced-browsing detection:
+   * one per 404, kind `event`; the rule that counts them raises the alert (`malicious_excess_404` is the
+   * alert-kind event an application emits when it detects excess 404s itself).
+   */
+  ACCESS_NOT_FOUND: 'secmon.access.not_found',
 } as const;
 
 /** A catalogue event name. */

@@ -17,7 +17,7 @@ describe('CATALOGUE', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(new Set(CATALOGUE.map((d) => d.action)).size).toBe(CATALOGUE.length);
     expect([...names].sort()).toEqual(Object.values(EVENTS).sort());
-    expect(CATALOGUE.length).toBe(57);
+    expect(CATALOGUE.length).toBe(58);
   });
 
   it('should name every event secmon.<category>.<event> in lower snake case', () => {
