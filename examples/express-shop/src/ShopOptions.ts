@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+
+/** Everything the shop reads from its environment, resolved once at startup (STYLE.md rule 6). */
+export interface ShopOptions {
+  /** TCP port on 127.0.0.1; 0 picks a free one. `PORT`, default 3000. */
+  port: number;
+  /**
+   * Demo mode: honour `X-Forwarded-For` from a loopback peer, so the attack simulator can play many client
+   * addresses from one machine. `SHOP_DEMO_TRUST_FORWARDED=1`. Off by default: then the client address is the
+   * TCP peer and the header is ignored (a spoofable header must never decide who the client is).
+   */
+  trustForwarded: boolean;
+  /** log2 of the scrypt cost. `SHOP_SCRYPT_LOG2N`, default 17 (OWASP minimum); the demo uses 15. */
+  scryptLog2Cost: number;
+  /** Directory of the local OTLP JSON files when no OTLP endpoint is configured. `SECMON_OUTPUT_DIR`, default `./.secmon-demo`. */
+  outputDir: string;
+  /**
+   * True when an OTLP endpoint is configured (`OTEL_EXPORTER_OTLP_ENDPOINT`, `..._LOGS_ENDPOINT`, or
+   * `OTEL_LOGS_EXPORTER`): events and alerts then go there, not to local files.
+   */
+  otlpConfigured: boolean;
+  /** Key of the HMAC pseudonyms (`user.hash`, `session.id`). `SECMON_PSEUDONYM_KEY`; a dev key when unset. */
+  pseudonymKey: string | undefined;
+  /** `service.name` (`OTEL_SERVICE_NAME`, default `express-shop`). */
+  serviceName: string;
+}
+
+function flag(value: string | undefined): boolean {
+  return value === '1' || value === 'true' || value === 'yes';
+}
+
+export function readShopOptions(env: NodeJS.ProcessEnv = process.env): ShopOptions {
+  const port = Number(env.PORT ?? '3000');
+  const log2 = Number(env.SHOP_SCRYPT_LOG2N ?? '17');
+  return {
+    port: Number.isInteger(port) && port >= 0 && port < 65536 ? port : 3000,
+    trustForwarded: flag(env.SHOP_DEMO_TRUST_FORWARDED),
+    scryptLog2Cost: Number.isInteger(log2) ? log2 : 17,
+    outputDir: resolve(env.SECMON_OUTPUT_DIR ?? '.secmon-demo'),
+    otlpConfigured: Boolean(
+      env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT || env.OTEL_LOGS_EXPORTER,
+    ),
+    pseudonymKey: env.SECMON_PSEUDONYM_KEY || undefined,
+    serviceName: env.OTEL_SERVICE_NAME || 'express-shop',
+  };
+}

@@ -1,0 +1,63 @@
+import { Router } from 'express';
+import { auth, requireUser, SESSION_COOKIE } from '../http/session.js';
+import { checkBody } from '../http/validation.js';
+import { toPublicUser } from '../domain/User.js';
+import type { ShopContext } from './ShopContext.js';
+
+/** Failed logins since the last success, per account: `authn_login_successafterfail` reports it. */
+const MAX_TRACKED = 10_000;
+
+export function authRoutes(ctx: ShopContext): Router {
+  const router = Router();
+  const failures = new Map<string, number>();
+
+  router.post('/login', async (req, res) => {
+    const check = checkBody<{ username: string; password: string }>(req.body, {
+      username: { type: 'string', max: 128 },
+      password: { type: 'string', max: 1024 },
+    });
+    if (check.extraneous.length > 0) ctx.security.unexpectedFields({ fields: check.extraneous });
+    if (!check.value) {
+      if (check.invalid.length > 0) ctx.security.invalidInput({ fields: check.invalid });
+      res.status(400).json({ error: 'invalid_request' });
+      return;
+    }
+    const { username, password } = check.value;
+    const result = await ctx.users.checkCredentials(username, password);
+    if (!result.ok) {
+      if (result.user) {
+        if (failures.size >= MAX_TRACKED && !failures.has(result.user.id)) failures.clear();
+        failures.set(result.user.id, (failures.get(result.user.id) ?? 0) + 1);
+      }
+      ctx.security.loginFailed({ username, reason: result.reason, ...(result.user ? { user: result.user } : {}) });
+      // One answer for every failure reason: no account enumeration.
+      res.status(401).json({ error: 'invalid_credentials' });
+      return;
+    }
+    const failedAttempts = failures.get(result.user.id) ?? 0;
+    failures.delete(result.user.id);
+    const { session, cookie } = ctx.sessions.create(result.user.id);
+    auth(res).user = result.user;
+    auth(res).session = session;
+    ctx.security.loginSucceeded({ user: result.user, failedAttempts, sessionId: session.id });
+    res.cookie(SESSION_COOKIE, cookie, { httpOnly: true, sameSite: 'strict', secure: ctx.secureCookies, path: '/' });
+    res.json({ user: toPublicUser(result.user) });
+  });
+
+  router.post('/logout', (_req, res) => {
+    const { user, session } = auth(res);
+    if (user && session) {
+      ctx.sessions.destroy(session.id);
+      ctx.security.loggedOut({ user, sessionId: session.id });
+    }
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.status(204).end();
+  });
+
+  router.get('/account', requireUser, (_req, res) => {
+    const user = auth(res).user;
+    res.json({ user: user ? toPublicUser(user) : undefined });
+  });
+
+  return router;
+}
