@@ -1,0 +1,969 @@
+import { randomUUID } from 'node:crypto';
+import { ATTR_LOG_RECORD_UID } from '@secmon/semconv';
+import { compileCondition, type ValueTest } from '../internal/compileCondition.js';
+import { microsToNanoString, millisToNanoString, toUnixMicros } from '../internal/time.js';
+import type { Rule } from '../rules/Rule.js';
+import { NoopStateStore } from '../store/NoopStateStore.js';
+import type { SharedDetection, StateStore, StateStoreBinding, StoreObservation } from '../store/StateStore.js';
+import type { AttributeValue, Attributes, Clock, Evidence, SecurityEvent } from '../types.js';
+import type { Alert, AlertRule } from './Alert.js';
+
+/** Options of {@link RuleEngine}. Every field but `rules` is optional; defaults in {@link DEFAULT_RULE_ENGINE_CONFIG}. */
+export interface RuleEngineOptions {
+  /** Validated rules (from `defineRule`, `parseRules` or `DEFAULT_RULES`). Disabled rules are skipped. */
+  readonly rules: readonly Rule[];
+  /** Shared state coordinator. Default: a {@link NoopStateStore} (local state only). */
+  readonly store?: StateStore;
+  /** Wall clock for detection times. Default `Date.now`. Windows always use event time. */
+  readonly clock?: Clock;
+  /** Called for every alert, local or raised by the store (exceptions are caught and counted). */
+  readonly onAlert?: (alert: Alert) => void;
+  /** Groups kept per rule; beyond it the stalest group is evicted (counted). Default 10 000. */
+  readonly maxGroupsPerRule?: number;
+  /**
+   * How far (ms) an event may arrive behind the newest event of its group and still count exactly.
+   * Older events are dropped and counted as late. Default 10 000 ms.
+   */
+  readonly outOfOrderToleranceMillis?: number;
+  /** Contributing events listed in an alert (the first and the most recent). 0 keeps no evidence. Default 20. */
+  readonly maxEvidence?: number;
+  /** `value_count`: distinct values kept per field and group. Default 1 000. */
+  readonly maxDistinctValuesPerGroup?: number;
+  /** `temporal_ordered`: events kept per step and group (the oldest go first). Default 256. */
+  readonly maxEventsPerStep?: number;
+  /** Alert id generator. Default `crypto.randomUUID`. */
+  readonly idGenerator?: () => string;
+}
+
+/** The resolved defaults of {@link RuleEngineOptions}. */
+export const DEFAULT_RULE_ENGINE_CONFIG = Object.freeze({
+  maxGroupsPerRule: 10_000,
+  outOfOrderToleranceMillis: 10_000,
+  maxEvidence: 20,
+  maxDistinctValuesPerGroup: 1_000,
+  maxEventsPerStep: 256,
+});
+
+/** Counters of the engine (monotonic, except `groups`). Read them for self-metrics. */
+export interface RuleEngineStats {
+  /** (event, rule) pairs that matched a rule and updated its state. */
+  eventsEvaluated: number;
+  /** Alerts delivered (local and shared). */
+  alerts: number;
+  /** Would-be alerts withheld by a rule's cooldown. */
+  suppressed: number;
+  /** Groups evicted because a rule reached `maxGroupsPerRule` (plus distinct values and step events dropped by their caps). */
+  evictions: number;
+  /** Events older than the out-of-order tolerance, dropped. */
+  lateEvents: number;
+  /** Events with an unusable time, dropped. */
+  malformedEvents: number;
+  /** Matching events without a group-by attribute (not counted by that rule). */
+  ungroupedEvents: number;
+  /** Errors thrown by `onAlert` or the store (caught). */
+  ruleErrors: number;
+  /** Local detections withheld because a healthy shared store raises them instead. */
+  deferredToStore: number;
+  /** Alerts raised while the shared store was unreachable (marked degraded). */
+  degradedAlerts: number;
+  /** Groups currently held, all rules together. */
+  groups: number;
+}
+
+const EMPTY: readonly Alert[] = Object.freeze([]);
+const KEY_SEPARATOR = '\u001f';
+const KIND_EVENT_COUNT = 0;
+const KIND_VALUE_COUNT = 1;
+const KIND_TEMPORAL = 2;
+
+/** Evidence as kept in state: the event name alone (no ids) or the ids. Converted to {@link Evidence} only on alert. */
+type Ev = string | EvidenceRef;
+
+class EvidenceRef {
+  readonly name: string;
+  readonly traceId: string | undefined;
+  readonly spanId: string | undefined;
+  readonly uid: string | undefined;
+  constructor(name: string, traceId: string | undefined, spanId: string | undefined, uid: string | undefined) {
+    this.name = name;
+    this.traceId = traceId;
+    this.spanId = spanId;
+    this.uid = uid;
+  }
+}
+
+/** `event_count` group: sorted event times (µs) and, lazily, their evidence. */
+class CountGroup {
+  times: number[];
+  /** null while every event is the rule's first event name without ids (saves an array per group). */
+  evs: Ev[] | null = null;
+  /** CLOCK reference bit: touched since the eviction hand last passed. */
+  ref = false;
+  constructor(t: number) {
+    this.times = [t];
+  }
+}
+
+/** Occurrences of one distinct value: sorted times and evidence (evidence kept for the first field only). */
+class Occurrences {
+  readonly times: number[] = [];
+  readonly evs: Ev[] = [];
+}
+
+class ValueGroup {
+  readonly fields: Map<string, Occurrences>[];
+  max = Number.NEGATIVE_INFINITY;
+  ref = false;
+  constructor(n: number) {
+    this.fields = [];
+    for (let i = 0; i < n; i++) this.fields.push(new Map());
+  }
+}
+
+class StepEvents {
+  readonly times: number[] = [];
+  readonly evs: Ev[] = [];
+}
+
+class TemporalGroup {
+  readonly steps: StepEvents[];
+  max = Number.NEGATIVE_INFINITY;
+  ref = false;
+  constructor(n: number) {
+    this.steps = [];
+    for (let i = 0; i < n; i++) this.steps.push(new StepEvents());
+  }
+}
+
+type Group = CountGroup | ValueGroup | TemporalGroup;
+
+interface Suppression {
+  until: number;
+  count: number;
+}
+
+interface CompiledPredicate {
+  readonly key: string;
+  readonly test: ValueTest;
+}
+
+interface CompiledRule {
+  readonly rule: Rule;
+  readonly kind: number;
+  readonly alertRule: AlertRule;
+  readonly groupBy: readonly string[];
+  readonly windowMicros: number;
+  readonly tolMicros: number;
+  readonly suppressMicros: number;
+  readonly threshold: number;
+  readonly firstEventName: string;
+  /** event_count / value_count conditions. */
+  readonly where: readonly CompiledPredicate[];
+  /** temporal_ordered: per step, its event names and conditions. */
+  readonly steps: readonly { readonly events: ReadonlySet<string>; readonly where: readonly CompiledPredicate[]; readonly count: number }[];
+  readonly groups: Map<string, Group>;
+  readonly suppressions: Map<string, Suppression>;
+}
+
+/** One detection before it becomes an alert. */
+interface Detection {
+  count: number;
+  firstMicros: number;
+  lastMicros: number;
+  evs: Ev[];
+  /** Event time (µs) of each evidence entry. */
+  evTimes: number[];
+  evidenceCount: number;
+  distinct?: Record<string, string[]>;
+}
+
+/**
+ * The rule engine: pure computation, no I/O, no timers. Rules are compiled once into an index by event
+ * name; an event no rule wants costs one `Map` lookup and allocates nothing.
+ *
+ * Semantics (see the README for the full statement and proofs of boundedness):
+ * - windows are sliding, closed intervals of `timespan` on **event time**; a detection happens at the arrival
+ *   that makes some window hold the threshold, and then the group's state is reset (the next alert needs
+ *   fresh events);
+ * - an event may arrive up to `outOfOrderToleranceMillis` behind the newest event of its group since the last
+ *   reset and still count exactly; older ones are dropped (`lateEvents`);
+ * - a cooldown (`suppress`) per rule and group withholds detections whose last event falls within it; they
+ *   are counted and the count is carried into the next alert.
+ *
+ * @example
+ * const engine = new RuleEngine({ rules: DEFAULT_RULES });
+ * for (const alert of engine.process({ eventName, timeUnixNano, attributes })) console.log(alert.rule.id);
+ */
+export class RuleEngine {
+  private readonly _rules: readonly Rule[];
+  private readonly _compiled: readonly CompiledRule[];
+  private readonly _byId: ReadonlyMap<string, CompiledRule>;
+  private readonly _index: ReadonlyMap<string, readonly CompiledRule[]>;
+  private readonly _store: StateStore;
+  private readonly _shared: boolean;
+  private readonly _clock: Clock;
+  private readonly _onAlert: ((alert: Alert) => void) | undefined;
+  private readonly _maxGroups: number;
+  private readonly _maxEvidence: number;
+  private readonly _maxDistinct: number;
+  private readonly _maxPerStep: number;
+  private readonly _idGenerator: () => string;
+  private readonly _binding: StateStoreBinding;
+  private readonly _stats: RuleEngineStats = {
+    eventsEvaluated: 0,
+    alerts: 0,
+    suppressed: 0,
+    evictions: 0,
+    lateEvents: 0,
+    malformedEvents: 0,
+    ungroupedEvents: 0,
+    ruleErrors: 0,
+    deferredToStore: 0,
+    degradedAlerts: 0,
+    groups: 0,
+  };
+  private _out: Alert[] | null = null;
+
+  constructor(options: RuleEngineOptions) {
+    const tolMillis = clampNonNegative(options.outOfOrderToleranceMillis, DEFAULT_RULE_ENGINE_CONFIG.outOfOrderToleranceMillis);
+    this._maxGroups = Math.max(1, Math.floor(options.maxGroupsPerRule ?? DEFAULT_RULE_ENGINE_CONFIG.maxGroupsPerRule));
+    this._maxEvidence = Math.floor(clampNonNegative(options.maxEvidence, DEFAULT_RULE_ENGINE_CONFIG.maxEvidence));
+    this._maxDistinct = Math.max(1, Math.floor(options.maxDistinctValuesPerGroup ?? DEFAULT_RULE_ENGINE_CONFIG.maxDistinctValuesPerGroup));
+    this._maxPerStep = Math.max(1, Math.floor(options.maxEventsPerStep ?? DEFAULT_RULE_ENGINE_CONFIG.maxEventsPerStep));
+    this._clock = options.clock ?? { now: Date.now };
+    this._onAlert = options.onAlert;
+    this._idGenerator = options.idGenerator ?? randomUUID;
+    this._store = options.store ?? new NoopStateStore();
+    this._shared = this._store.shared;
+
+    const rules = options.rules.filter((r) => r.enabled);
+    this._rules = Object.freeze(rules);
+    const compiled = rules.map((r) => compileRule(r, tolMillis));
+    this._compiled = compiled;
+    this._byId = new Map(compiled.map((c) => [c.rule.id, c]));
+    const index = new Map<string, CompiledRule[]>();
+    for (const c of compiled) {
+      for (const name of c.rule.match.events) {
+        let list = index.get(name);
+        if (list === undefined) index.set(name, (list = []));
+        list.push(c);
+      }
+    }
+    this._index = index;
+    this._binding = Object.freeze({
+      rules: this._rules,
+      raise: (d: SharedDetection) => this._raiseShared(d),
+    });
+    this._store.attach(this._binding);
+  }
+
+  /** The enabled rules, in evaluation order. */
+  get rules(): readonly Rule[] {
+    return this._rules;
+  }
+
+  /** The store this engine shares its state with. */
+  get store(): StateStore {
+    return this._store;
+  }
+
+  /** True when at least one rule counts events of this name (one Map lookup). */
+  wants(eventName: string): boolean {
+    return this._index.has(eventName);
+  }
+
+  /** A snapshot of the counters. */
+  stats(): RuleEngineStats {
+    let groups = 0;
+    for (const c of this._compiled) groups += c.groups.size;
+    this._stats.groups = groups;
+    return { ...this._stats };
+  }
+
+  /**
+   * Evaluates one event against every rule that wants it and returns the alerts it completes (a shared
+   * empty array when none). Alerts are also handed to `onAlert`. Never throws for bad input: events with an
+   * unusable time are counted as malformed.
+   */
+  process(event: SecurityEvent): readonly Alert[] {
+    const rules = this._index.get(event.eventName);
+    if (rules === undefined) return EMPTY;
+    const t = toUnixMicros(event.timeUnixNano);
+    if (!(t >= 0)) {
+      this._stats.malformedEvents++;
+      return EMPTY;
+    }
+    this._out = null;
+    const attributes = event.attributes;
+    const resource = event.resource;
+    let ev: Ev = event.eventName;
+    let uid = event.recordUid;
+    if (uid === undefined) {
+      const a = attributes[ATTR_LOG_RECORD_UID];
+      if (typeof a === 'string') uid = a;
+    }
+    if (this._maxEvidence > 0 && (event.traceId !== undefined || event.spanId !== undefined || uid !== undefined)) {
+      ev = new EvidenceRef(event.eventName, event.traceId, event.spanId, uid);
+    }
+    for (let i = 0; i < rules.length; i++) {
+      const c = rules[i] as CompiledRule;
+      try {
+        this._evaluate(c, event.eventName, t, attributes, resource, ev);
+      } catch (e) {
+        // A rule must never break the application nor the other rules (STYLE.md rule 9).
+        this._stats.ruleErrors++;
+        void e;
+      }
+    }
+    const out = this._out;
+    this._out = null;
+    return out ?? EMPTY;
+  }
+
+  /**
+   * Applies one already-matched observation to this engine's state, as a shared store does with the merged
+   * stream of a fleet (see {@link InMemoryStateStore}). Returns the alert it completes, if any (also handed
+   * to `onAlert`). Unknown rule ids are ignored.
+   */
+  applyObservation(observation: StoreObservation): Alert | undefined {
+    const c = this._byId.get(observation.ruleId);
+    if (c === undefined || !(observation.timeUnixMicros >= 0)) return undefined;
+    this._out = null;
+    const ev: Ev =
+      observation.traceId !== undefined || observation.spanId !== undefined || observation.recordUid !== undefined
+        ? new EvidenceRef(observation.eventName, observation.traceId, observation.spanId, observation.recordUid)
+        : observation.eventName;
+    this._stats.eventsEvaluated++;
+    this._apply(c, observation.groupKey, observation.timeUnixMicros, observation.values, observation.step, ev, observation.eventName, false);
+    const out = this._out;
+    this._out = null;
+    return out?.[0];
+  }
+
+  /** Drops every group and cooldown (e.g. between replays). Counters are kept. */
+  reset(): void {
+    for (const c of this._compiled) {
+      c.groups.clear();
+      c.suppressions.clear();
+    }
+  }
+
+  private _evaluate(c: CompiledRule, name: string, t: number, attrs: Attributes, resource: Attributes | undefined, ev: Ev): void {
+    let step = -1;
+    if (c.kind === KIND_TEMPORAL) {
+      // An event fills the first step it matches (README: temporal_ordered semantics).
+      for (let s = 0; s < c.steps.length; s++) {
+        const st = c.steps[s]!;
+        if (st.events.has(name) && matches(st.where, attrs, resource)) {
+          step = s;
+          break;
+        }
+      }
+      if (step < 0) return;
+    } else if (c.where.length > 0 && !matches(c.where, attrs, resource)) {
+      return;
+    }
+
+    // Group key: the value itself for one key (no allocation for string attributes).
+    const groupBy = c.groupBy;
+    let key = '';
+    for (let i = 0; i < groupBy.length; i++) {
+      const k = groupBy[i]!;
+      let v = attrs[k];
+      if (v === undefined && resource !== undefined) v = resource[k];
+      if (v === undefined || v === null) {
+        this._stats.ungroupedEvents++;
+        return;
+      }
+      const s = typeof v === 'string' ? v : valueString(v);
+      key = i === 0 ? s : key + KEY_SEPARATOR + s;
+    }
+
+    let values: readonly string[] = EMPTY_STRINGS;
+    if (c.kind === KIND_VALUE_COUNT) {
+      const fields = c.rule.fields;
+      const vals: string[] = [];
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i]!;
+        let v = attrs[f];
+        if (v === undefined && resource !== undefined) v = resource[f];
+        // An event without the counted field says nothing about distinct values.
+        if (v === undefined || v === null) return;
+        vals.push(typeof v === 'string' ? v : valueString(v));
+      }
+      values = vals;
+    }
+
+    this._stats.eventsEvaluated++;
+    this._apply(c, key, t, values, step, ev, name, true);
+  }
+
+  private _apply(c: CompiledRule, key: string, t: number, values: readonly string[], step: number, ev: Ev, name: string, record: boolean): void {
+    const g = c.groups.get(key);
+    let created = false;
+    if (g === undefined) {
+      if (c.groups.size >= this._maxGroups) this._evictOne(c);
+      created = true;
+    } else {
+      g.ref = true;
+    }
+    let d: Detection | undefined;
+    if (c.kind === KIND_EVENT_COUNT) {
+      if (created) {
+        const cg = new CountGroup(t);
+        if (typeof ev !== 'string' || ev !== c.firstEventName) cg.evs = [ev];
+        c.groups.set(key, cg);
+        if (c.threshold <= 1) d = this._countDetect(c, cg, 0);
+      } else {
+        d = this._applyCount(c, g as CountGroup, t, ev);
+      }
+    } else if (c.kind === KIND_VALUE_COUNT) {
+      let vg = g as ValueGroup | undefined;
+      if (vg === undefined) c.groups.set(key, (vg = new ValueGroup(c.rule.fields.length)));
+      d = this._applyValues(c, vg, t, values, ev);
+    } else {
+      let tg = g as TemporalGroup | undefined;
+      if (tg === undefined) c.groups.set(key, (tg = new TemporalGroup(c.steps.length)));
+      d = this._applyTemporal(c, tg, t, step, ev);
+    }
+
+    if (record && this._shared) {
+      try {
+        this._store.record(
+          {
+            ruleId: c.rule.id,
+            groupKey: key,
+            groupValues: c.groupBy.length <= 1 ? (c.groupBy.length === 0 ? EMPTY_STRINGS : [key]) : key.split(KEY_SEPARATOR),
+            timeUnixMicros: t,
+            eventName: name,
+            values,
+            step,
+            ...(typeof ev === 'string' ? {} : evidenceFields(ev)),
+          },
+          this._binding,
+        );
+      } catch {
+        this._stats.ruleErrors++;
+      }
+    }
+
+    if (d !== undefined) this._detected(c, key, d, name);
+  }
+
+  // --- event_count -----------------------------------------------------------------------------------
+
+  private _applyCount(c: CompiledRule, g: CountGroup, t: number, ev: Ev): Detection | undefined {
+    const times = g.times;
+    let n = times.length;
+    if (n > 0) {
+      const max = times[n - 1]!;
+      if (t < max - c.tolMicros) {
+        this._stats.lateEvents++;
+        return undefined;
+      }
+      // Events older than (newest - tolerance - window) can never share a window with a future event.
+      const cutoff = (t > max ? t : max) - c.tolMicros - c.windowMicros;
+      if (times[0]! < cutoff) {
+        let k = 1;
+        while (k < n && times[k]! < cutoff) k++;
+        times.splice(0, k);
+        if (g.evs !== null) g.evs.splice(0, k);
+        n -= k;
+      }
+    }
+    if (g.evs === null && (typeof ev !== 'string' || ev !== c.firstEventName)) {
+      g.evs = new Array<Ev>(n).fill(c.firstEventName);
+    }
+    let p = n;
+    if (n === 0 || t >= times[n - 1]!) {
+      times.push(t);
+      if (g.evs !== null) g.evs.push(ev);
+    } else {
+      // Stable insertion: equal times keep their arrival order.
+      while (p > 0 && times[p - 1]! > t) p--;
+      times.splice(p, 0, t);
+      if (g.evs !== null) g.evs.splice(p, 0, ev);
+    }
+    n++;
+    const N = c.threshold;
+    if (n < N) return undefined;
+    const W = c.windowMicros;
+    const hi = p < n - N ? p : n - N;
+    for (let i = p - N + 1 > 0 ? p - N + 1 : 0; i <= hi; i++) {
+      if (times[i + N - 1]! - times[i]! <= W) return this._countDetect(c, g, i);
+    }
+    return undefined;
+  }
+
+  private _countDetect(c: CompiledRule, g: CountGroup, i: number): Detection {
+    const N = c.threshold;
+    const times = g.times;
+    const evs: Ev[] = [];
+    const evTimes: number[] = [];
+    const cap = this._maxEvidence;
+    if (cap > 0) {
+      // The first contributing event and the most recent ones.
+      const from = N <= cap ? i : i + N - (cap - 1);
+      if (N > cap) {
+        evs.push(g.evs === null ? c.firstEventName : g.evs[i]!);
+        evTimes.push(times[i]!);
+      }
+      for (let j = from; j < i + N; j++) {
+        evs.push(g.evs === null ? c.firstEventName : g.evs[j]!);
+        evTimes.push(times[j]!);
+      }
+    }
+    const d: Detection = { count: N, firstMicros: times[i]!, lastMicros: times[i + N - 1]!, evs, evTimes, evidenceCount: N };
+    // Reset: the next alert of this group needs N fresh events.
+    times.length = 0;
+    g.evs = null;
+    return d;
+  }
+
+  // --- value_count -----------------------------------------------------------------------------------
+
+  private _applyValues(c: CompiledRule, g: ValueGroup, t: number, values: readonly string[], ev: Ev): Detection | undefined {
+    if (t < g.max - c.tolMicros) {
+      this._stats.lateEvents++;
+      return undefined;
+    }
+    const inOrder = t >= g.max;
+    if (inOrder) g.max = t;
+    const W = c.windowMicros;
+    const cutoff = g.max - c.tolMicros - W;
+    const fields = g.fields;
+    for (let f = 0; f < fields.length; f++) {
+      const map = fields[f]!;
+      const v = values[f]!;
+      let occ = map.get(v);
+      if (occ === undefined) {
+        if (map.size >= this._maxDistinct) this._evictStalestValue(map, cutoff);
+        map.set(v, (occ = new Occurrences()));
+      }
+      insertOccurrence(occ, t, f === 0 ? ev : '', W);
+    }
+
+    const N = c.threshold;
+    if (inOrder) {
+      // Nothing stored is newer than t: the only window to check is [t - W, t].
+      return this._valuesWindow(c, g, t - W, t, N, cutoff);
+    }
+    // Out of order: windows containing t end at t or at a stored occurrence in (t, t + W] (README).
+    const ends: number[] = [t];
+    for (let f = 0; f < fields.length; f++) {
+      for (const occ of fields[f]!.values()) {
+        const ts = occ.times;
+        for (let j = 0; j < ts.length; j++) {
+          const x = ts[j]!;
+          if (x > t && x <= t + W) ends.push(x);
+        }
+      }
+    }
+    ends.sort((a, b) => a - b);
+    for (let e = 0; e < ends.length; e++) {
+      const end = ends[e]!;
+      if (e > 0 && end === ends[e - 1]) continue;
+      const d = this._valuesWindow(c, g, end - W, end, N, cutoff);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+
+  /** Checks one window [lo, hi]; on success builds the detection and resets the group. */
+  private _valuesWindow(c: CompiledRule, g: ValueGroup, lo: number, hi: number, N: number, cutoff: number): Detection | undefined {
+    const fields = g.fields;
+    for (let f = 0; f < fields.length; f++) {
+      let count = 0;
+      for (const [v, occ] of fields[f]!) {
+        const ts = occ.times;
+        if (ts[ts.length - 1]! < cutoff) {
+          fields[f]!.delete(v);
+          continue;
+        }
+        if (hasInRange(ts, lo, hi)) count++;
+      }
+      if (count < N) return undefined;
+    }
+    // Detected: evidence is the latest occurrence in the window of each distinct value of the first field.
+    const evs: Ev[] = [];
+    const distinct: Record<string, string[]> = {};
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    let count0 = 0;
+    const pairs: { t: number; ev: Ev }[] = [];
+    for (let f = 0; f < fields.length; f++) {
+      const sample: string[] = [];
+      for (const [v, occ] of fields[f]!) {
+        const j = latestInRange(occ.times, lo, hi);
+        if (j < 0) continue;
+        if (sample.length < 20) sample.push(v);
+        if (f === 0) {
+          count0++;
+          const x = occ.times[j]!;
+          if (x < first) first = x;
+          if (x > last) last = x;
+          pairs.push({ t: x, ev: occ.evs[j]! });
+        }
+      }
+      distinct[c.rule.fields[f]!] = sample;
+    }
+    pairs.sort((a, b) => a.t - b.t);
+    const evTimes: number[] = [];
+    const cap = this._maxEvidence;
+    if (cap > 0) {
+      if (pairs.length > cap) {
+        evs.push(pairs[0]!.ev);
+        evTimes.push(pairs[0]!.t);
+      }
+      for (let j = pairs.length > cap ? pairs.length - (cap - 1) : 0; j < pairs.length; j++) {
+        evs.push(pairs[j]!.ev);
+        evTimes.push(pairs[j]!.t);
+      }
+    }
+    for (const map of fields) map.clear();
+    g.max = Number.NEGATIVE_INFINITY;
+    return { count: count0, firstMicros: first, lastMicros: last, evs, evTimes, evidenceCount: count0, distinct };
+  }
+
+  private _evictStalestValue(map: Map<string, Occurrences>, cutoff: number): void {
+    let stalest: string | undefined;
+    let stalestT = Number.POSITIVE_INFINITY;
+    for (const [v, occ] of map) {
+      const last = occ.times[occ.times.length - 1]!;
+      if (last < cutoff) {
+        map.delete(v);
+        continue;
+      }
+      if (last < stalestT) {
+        stalestT = last;
+        stalest = v;
+      }
+    }
+    if (map.size >= this._maxDistinct && stalest !== undefined) {
+      map.delete(stalest);
+      this._stats.evictions++;
+    }
+  }
+
+  // --- temporal_ordered ------------------------------------------------------------------------------
+
+  private _applyTemporal(c: CompiledRule, g: TemporalGroup, t: number, step: number, ev: Ev): Detection | undefined {
+    if (t < g.max - c.tolMicros) {
+      this._stats.lateEvents++;
+      return undefined;
+    }
+    if (t > g.max) g.max = t;
+    const W = c.windowMicros;
+    const cutoff = g.max - c.tolMicros - W;
+    const steps = g.steps;
+    for (let s = 0; s < steps.length; s++) {
+      const st = steps[s]!;
+      let k = 0;
+      while (k < st.times.length && st.times[k]! < cutoff) k++;
+      if (k > 0) {
+        st.times.splice(0, k);
+        st.evs.splice(0, k);
+      }
+    }
+    const st = steps[step]!;
+    let p = st.times.length;
+    while (p > 0 && st.times[p - 1]! > t) p--;
+    st.times.splice(p, 0, t);
+    st.evs.splice(p, 0, ev);
+    if (st.times.length > this._maxPerStep) {
+      st.times.shift();
+      st.evs.shift();
+      this._stats.evictions++;
+    }
+
+    // Candidate starts: events of the first step within [t - W, t], earliest first; greedy forward (README).
+    const first = steps[0]!.times;
+    const picks: number[] = [];
+    for (let i = 0; i < first.length; i++) {
+      const s = first[i]!;
+      if (s < t - W) continue;
+      if (s > t) break;
+      picks.length = 0;
+      let b = s;
+      let ok = true;
+      for (let k = 0; k < steps.length && ok; k++) {
+        const times = steps[k]!.times;
+        const need = c.steps[k]!.count;
+        let j = k === 0 ? i : lowerBound(times, b);
+        let got = 0;
+        for (; j < times.length && got < need; j++, got++) {
+          picks.push(k, j);
+          b = times[j]!;
+        }
+        if (got < need || b > s + W) ok = false;
+      }
+      if (!ok) continue;
+      const evs: Ev[] = [];
+      const evTimes: number[] = [];
+      const total = picks.length / 2;
+      const cap = this._maxEvidence;
+      if (cap > 0) {
+        for (let q = 0; q < total; q++) {
+          if (total > cap && q > 0 && q < total - (cap - 1)) continue;
+          const sk = steps[picks[2 * q]!]!;
+          evs.push(sk.evs[picks[2 * q + 1]!]!);
+          evTimes.push(sk.times[picks[2 * q + 1]!]!);
+        }
+      }
+      const d: Detection = { count: total, firstMicros: s, lastMicros: b, evs, evTimes, evidenceCount: total };
+      for (const x of steps) {
+        x.times.length = 0;
+        x.evs.length = 0;
+      }
+      g.max = Number.NEGATIVE_INFINITY;
+      return d;
+    }
+    return undefined;
+  }
+
+  // --- groups, suppression, alerts ------------------------------------------------------------------
+
+  /** CLOCK ("second chance") eviction: O(1) amortised, approximates least-recently-used without per-hit Map writes. */
+  private _evictOne(c: CompiledRule): void {
+    const groups = c.groups;
+    for (const [k, g] of groups) {
+      groups.delete(k);
+      if (g.ref) {
+        g.ref = false;
+        groups.set(k, g);
+        continue;
+      }
+      this._stats.evictions++;
+      return;
+    }
+  }
+
+  private _detected(c: CompiledRule, key: string, d: Detection, triggerName: string): void {
+    let suppressedCount = 0;
+    if (c.suppressMicros > 0) {
+      const sup = c.suppressions.get(key);
+      if (sup !== undefined && d.lastMicros < sup.until) {
+        sup.count++;
+        this._stats.suppressed++;
+        return;
+      }
+      if (sup !== undefined) {
+        suppressedCount = sup.count;
+        sup.count = 0;
+        sup.until = d.lastMicros + c.suppressMicros;
+      } else {
+        if (c.suppressions.size >= this._maxGroups) {
+          const oldest = c.suppressions.keys().next();
+          if (oldest.done !== true) c.suppressions.delete(oldest.value);
+        }
+        c.suppressions.set(key, { until: d.lastMicros + c.suppressMicros, count: 0 });
+      }
+    }
+    let degraded = false;
+    if (this._shared) {
+      let status: 'local' | 'shared' | 'degraded' = 'degraded';
+      try {
+        status = this._store.status();
+      } catch {
+        this._stats.ruleErrors++;
+      }
+      if (status === 'shared') {
+        this._stats.deferredToStore++;
+        return;
+      }
+      degraded = status === 'degraded';
+    }
+    const alert = this._buildAlert(c, key, d, triggerName, suppressedCount, degraded, 'local');
+    if (degraded) this._stats.degradedAlerts++;
+    this._deliver(alert);
+  }
+
+  private _raiseShared(d: SharedDetection): void {
+    try {
+      const c = this._byId.get(d.ruleId);
+      if (c === undefined) return;
+      const evs: Ev[] = d.evidence.map((e) => new EvidenceRef(e.eventName, e.traceId, e.spanId, e.recordUid));
+      const det: Detection = {
+        count: d.count,
+        firstMicros: d.firstUnixMicros,
+        lastMicros: d.lastUnixMicros,
+        evs,
+        evTimes: d.evidence.map((e) => e.timeUnixMicros),
+        evidenceCount: d.evidenceCount,
+        ...(d.distinctValues !== undefined ? { distinct: d.distinctValues as Record<string, string[]> } : {}),
+      };
+      const alert = this._buildAlert(c, d.groupKey, det, d.triggerEventName, d.suppressedCount, false, 'shared');
+      this._deliver(alert);
+    } catch {
+      this._stats.ruleErrors++;
+    }
+  }
+
+  private _deliver(alert: Alert): void {
+    this._stats.alerts++;
+    (this._out ??= []).push(alert);
+    if (this._onAlert !== undefined) {
+      try {
+        this._onAlert(alert);
+      } catch {
+        this._stats.ruleErrors++;
+      }
+    }
+  }
+
+  private _buildAlert(
+    c: CompiledRule,
+    key: string,
+    d: Detection,
+    triggerName: string,
+    suppressedCount: number,
+    degraded: boolean,
+    origin: 'local' | 'shared',
+  ): Alert {
+    const groupBy = c.groupBy;
+    const values = groupBy.length <= 1 ? [key] : key.split(KEY_SEPARATOR);
+    const group: Record<string, string> = {};
+    const parts: string[] = [];
+    for (let i = 0; i < groupBy.length; i++) {
+      group[groupBy[i]!] = values[i] ?? '';
+      parts.push(`${groupBy[i]!}=${values[i] ?? ''}`);
+    }
+    const evidence: Evidence[] = d.evs.map((e, i) => toEvidence(e, d.evTimes[i] ?? 0));
+    const alert: Alert = {
+      id: this._idGenerator(),
+      rule: c.alertRule,
+      group: Object.freeze(group),
+      groupKey: parts.join('|'),
+      count: d.count,
+      threshold: c.threshold,
+      windowMillis: c.rule.windowMillis,
+      firstSeenUnixNano: microsToNanoString(d.firstMicros),
+      lastSeenUnixNano: microsToNanoString(d.lastMicros),
+      detectedAtUnixNano: millisToNanoString(this._clock.now()),
+      evidence: Object.freeze(evidence),
+      evidenceCount: d.evidenceCount,
+      ...(d.distinct !== undefined ? { distinctValues: Object.freeze(d.distinct) } : {}),
+      suppressedCount,
+      triggerEventName: triggerName,
+      degraded,
+      origin,
+    };
+    return Object.freeze(alert);
+  }
+}
+
+const EMPTY_STRINGS: readonly string[] = Object.freeze([]);
+
+function evidenceFields(e: EvidenceRef): { traceId?: string; spanId?: string; recordUid?: string } {
+  const o: { traceId?: string; spanId?: string; recordUid?: string } = {};
+  if (e.traceId !== undefined) o.traceId = e.traceId;
+  if (e.spanId !== undefined) o.spanId = e.spanId;
+  if (e.uid !== undefined) o.recordUid = e.uid;
+  return o;
+}
+
+function toEvidence(e: Ev, micros: number): Evidence {
+  const time = microsToNanoString(micros);
+  if (typeof e === 'string') return Object.freeze({ eventName: e, timeUnixNano: time });
+  return Object.freeze({ eventName: e.name, timeUnixNano: time, ...evidenceFields(e) });
+}
+
+function valueString(v: AttributeValue): string {
+  return typeof v === 'object' ? v.join(',') : String(v);
+}
+
+function matches(where: readonly CompiledPredicate[], attrs: Attributes, resource: Attributes | undefined): boolean {
+  for (let i = 0; i < where.length; i++) {
+    const p = where[i]!;
+    let v = attrs[p.key];
+    if (v === undefined && resource !== undefined) v = resource[p.key];
+    if (!p.test(v)) return false;
+  }
+  return true;
+}
+
+/** Inserts t (stable) and drops occurrences made redundant: b between a and c of one value with c - a <= W. */
+function insertOccurrence(occ: Occurrences, t: number, ev: Ev, W: number): void {
+  const ts = occ.times;
+  let p = ts.length;
+  while (p > 0 && ts[p - 1]! > t) p--;
+  ts.splice(p, 0, t);
+  occ.evs.splice(p, 0, ev);
+  // Any window containing b contains a or c when c - a <= W, so b never changes which values a window
+  // holds (README, value_count). Only neighbours of p can have become redundant.
+  let i = p - 1 > 1 ? p - 1 : 1;
+  while (i < ts.length - 1 && i <= p + 1) {
+    if (ts[i + 1]! - ts[i - 1]! <= W) {
+      ts.splice(i, 1);
+      occ.evs.splice(i, 1);
+      if (i < p) p--;
+    } else {
+      i++;
+    }
+  }
+}
+
+function hasInRange(ts: readonly number[], lo: number, hi: number): boolean {
+  for (let j = ts.length - 1; j >= 0; j--) {
+    const x = ts[j]!;
+    if (x <= hi) return x >= lo;
+  }
+  return false;
+}
+
+function latestInRange(ts: readonly number[], lo: number, hi: number): number {
+  for (let j = ts.length - 1; j >= 0; j--) {
+    const x = ts[j]!;
+    if (x <= hi) return x >= lo ? j : -1;
+  }
+  return -1;
+}
+
+function lowerBound(ts: readonly number[], b: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid]! < b) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function clampNonNegative(v: number | undefined, dflt: number): number {
+  return v === undefined || !Number.isFinite(v) || v < 0 ? dflt : v;
+}
+
+function compilePredicates(where: Rule['match']['where']): CompiledPredicate[] {
+  return where.map((w) => ({ key: w.key, test: compileCondition(w.condition) }));
+}
+
+function compileRule(rule: Rule, tolMillis: number): CompiledRule {
+  const kind = rule.type === 'event_count' ? KIND_EVENT_COUNT : rule.type === 'value_count' ? KIND_VALUE_COUNT : KIND_TEMPORAL;
+  const alertRule: AlertRule = Object.freeze({
+    id: rule.id,
+    title: rule.title,
+    type: rule.type,
+    severity: rule.severity,
+    ...(rule.description !== undefined ? { description: rule.description } : {}),
+    ...(rule.reference !== undefined ? { reference: rule.reference } : {}),
+    ...(rule.category !== undefined ? { category: rule.category } : {}),
+    ...(rule.version !== undefined ? { version: rule.version } : {}),
+    ...(rule.response !== undefined ? { response: rule.response } : {}),
+  });
+  return {
+    rule,
+    kind,
+    alertRule,
+    groupBy: rule.groupBy,
+    windowMicros: Math.round(rule.windowMillis * 1000),
+    tolMicros: Math.round(tolMillis * 1000),
+    suppressMicros: Math.round(rule.suppressMillis * 1000),
+    threshold: rule.threshold,
+    firstEventName: rule.match.events[0] ?? '',
+    where: compilePredicates(rule.match.where),
+    steps: rule.steps.map((s) => ({ events: new Set(s.events), where: compilePredicates(s.where), count: s.count })),
+    groups: new Map(),
+    suppressions: new Map(),
+  };
+}
