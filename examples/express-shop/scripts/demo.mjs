@@ -12,9 +12,10 @@ import { fork, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { safe } from './terminal.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const shopDir = join(here, '..');
@@ -68,21 +69,6 @@ const yellow = paint('33');
 const cyan = paint('36');
 const magenta = paint('35');
 
-// C0, DEL, C1, line/paragraph separators, bidi controls, and the backslash itself (so escapes are unambiguous).
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\\]/g;
-export function safe(value, max = 120) {
-  let s = String(value ?? '');
-  if (s.length > max) s = `${s.slice(0, max)}…`;
-  return s.replace(UNSAFE, (c) => {
-    if (c === '\\') return '\\\\';
-    if (c === '\n') return '\\n';
-    if (c === '\r') return '\\r';
-    if (c === '\t') return '\\t';
-    return `\\u{${c.codePointAt(0).toString(16)}}`;
-  });
-}
-
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const FAMILY_ORDER = ['authn', 'session', 'authz', 'privilege', 'user', 'config', 'payment', 'sensitive', 'input', 'excess', 'malicious', 'sequence', 'sys'];
 const familyOf = (eventName) => String(eventName).split('.')[1] ?? 'other';
@@ -120,7 +106,7 @@ function clearStatus() {
 // ---------------------------------------------------------------------------------------------------------
 // Files, collector, shop.
 // ---------------------------------------------------------------------------------------------------------
-const outputDir = join(root, '.secmon-demo');
+const outputDir = process.env.SECMON_DEMO_OUTPUT_DIR ? resolve(process.env.SECMON_DEMO_OUTPUT_DIR) : join(root, '.secmon-demo');
 mkdirSync(outputDir, { recursive: true });
 for (const name of ['security-events.otlp.jsonl', 'traces.otlp.jsonl', 'shop.log', 'collector.log', 'collector-logs.otlp.jsonl', 'collector-traces.otlp.jsonl', 'summary.json']) {
   rmSync(join(outputDir, name), { force: true });
@@ -253,7 +239,7 @@ try {
   stopChildren();
   console.error(red(`secmon demo: ${error.message}`));
   const log = join(outputDir, 'shop.log');
-  if (existsSync(log)) console.error(safe(readFileSync(log, 'utf8').split('\n').slice(-15).join('\n'), 4000).replaceAll('\\n', '\n'));
+  if (existsSync(log)) for (const line of readFileSync(log, 'utf8').split('\n').slice(-15)) console.error(`  ${safe(line, 300)}`);
   process.exit(1);
 }
 
