@@ -1,0 +1,20 @@
+// Public surface of @secmon/cli: the command runner and the pieces other tools reuse (STYLE.md rule 4).
+export { main } from './main.js';
+export type { CliIo } from './CliIo.js';
+export { EXIT } from './CliIo.js';
+export { analyzeCommand } from './analyze/analyzeCommand.js';
+export type { AnalyzeOptions } from './analyze/analyzeCommand.js';
+export type { AlertRecord } from './analyze/AlertRecord.js';
+export { serveCommand } from './serve/serveCommand.js';
+export type { ServeControl } from './serve/serveCommand.js';
+export { OtlpHttpReceiver } from './serve/OtlpHttpReceiver.js';
+export type { OtlpHttpReceiverOptions, ReceiverCounters } from './serve/OtlpHttpReceiver.js';
+export { decodeOtlpLogsProtobuf, ProtobufDecodeError } from './serve/decodeOtlpLogsProtobuf.js';
+export { resolveServeConfig, ConfigError, SERVE_DEFAULTS } from './serve/ServeConfig.js';
+export type { ServeConfig, ServeFlags, ExportProtocol } from './serve/ServeConfig.js';
+export { walkExportLogsRequest } from './input/otlpJson.js';
+export type { LogEvent, Attributes, AttributeValue } from './input/LogEvent.js';
+export { parseRuleTestFile } from './rules/RuleTestFile.js';
+export type { RuleTestFile, RuleTestCase, ExpectedAlert } from './rules/RuleTestFile.js';
+export { escapeForTerminal } from './terminal/escapeForTerminal.js';
+export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';

@@ -1,0 +1,100 @@
+import { isIP } from 'node:net';
+import type { CliIo } from '../CliIo.js';
+import { EXIT, writeOut } from '../CliIo.js';
+import { Detector } from '../engine/Detector.js';
+import { loadRules } from '../engine/loadRules.js';
+import { escapeForTerminal } from '../terminal/escapeForTerminal.js';
+import { AlertTelemetry } from './AlertTelemetry.js';
+import { OtlpHttpReceiver } from './OtlpHttpReceiver.js';
+import type { ServeFlags } from './ServeConfig.js';
+import { ConfigError, resolveServeConfig } from './ServeConfig.js';
+
+/** Hooks for embedding and tests: resolve when the server is up, and stop it without a signal. */
+export interface ServeControl {
+  /** Called with the receiver's URL once it listens. */
+  onListening?: (url: string) => void;
+  /** When given, shutdown starts when this promise resolves (in addition to SIGTERM/SIGINT). */
+  stop?: Promise<void>;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+/**
+ * `secmon serve`: validates the configuration (exit 2 with every problem), loads the rules (exit 2 on any
+ * rule error), listens, and runs until SIGTERM or SIGINT. Shutdown stops accepting, finishes the requests in
+ * flight, then flushes the alert exporters, so no alert detected before the signal is lost.
+ */
+export async function serveCommand(flags: ServeFlags, io: CliIo, control: ServeControl = {}): Promise<number> {
+  const log = (line: string): Promise<void> => writeOut(io.stderr, `secmon serve: ${line}\n`);
+  let config;
+  try {
+    config = await resolveServeConfig(flags, io.env, io.cwd);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      await log(`invalid configuration\n${err.problems.map((p) => `  ${escapeForTerminal(p, 500)}\n`).join('')}`.trimEnd());
+      return EXIT.USAGE;
+    }
+    throw err;
+  }
+  const loaded = await loadRules(config.rules, io.cwd);
+  if (loaded.errors.length > 0) {
+    await log(`invalid rules\n${loaded.errors.map((e) => `  ${escapeForTerminal(e, 500)}\n`).join('')}`.trimEnd());
+    return EXIT.USAGE;
+  }
+
+  const telemetry = new AlertTelemetry({ logsProtocol: config.logsProtocol, tracesProtocol: config.tracesProtocol, env: io.env });
+  let alerts = 0;
+  const detector = new Detector(loaded.rules, () => {}, {
+    onEngineAlert: (alert) => {
+      alerts++;
+      telemetry.emit(alert);
+    },
+  });
+  const receiver = new OtlpHttpReceiver({
+    host: config.host,
+    port: config.port,
+    token: config.token,
+    maxBodyBytes: config.maxBodyBytes,
+    onEvents: (events) => {
+      for (let i = 0; i < events.length; i++) detector.process(events[i]!);
+    },
+  });
+  try {
+    await receiver.start();
+  } catch (err) {
+    await telemetry.shutdown();
+    await log(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+    return EXIT.USAGE;
+  }
+  await log(
+    `listening on ${receiver.url}/v1/logs (${loaded.rules.length} rules from ${loaded.sources.join(', ')}; ` +
+      `token ${config.token === undefined ? 'off' : 'required'}; max body ${config.maxBodyBytes} bytes; ` +
+      `alerts over OTLP ${config.logsProtocol}/${config.tracesProtocol})`,
+  );
+  if (!isLoopback(config.host) && config.token === undefined) {
+    await log(`warning: listening on ${config.host} without a bearer token; anyone who can reach it can feed events`);
+  }
+  control.onListening?.(receiver.url);
+
+  const signal = await new Promise<string>((resolve) => {
+    const onSignal = (name: string) => () => resolve(name);
+    const term = onSignal('SIGTERM');
+    const int = onSignal('SIGINT');
+    process.once('SIGTERM', term);
+    process.once('SIGINT', int);
+    void control.stop?.then(() => resolve('stop'));
+  });
+  await log(`${signal}: draining requests and flushing alerts`);
+  await receiver.drain(config.shutdownTimeoutMillis);
+  detector.finish();
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.shutdownTimeoutMillis).unref());
+  const flushed = await Promise.race([telemetry.shutdown().then(() => 'ok' as const), timeout]);
+  const c = receiver.counters;
+  await log(
+    `stopped: ${c.requests} requests (${c.refused} refused), ${c.records} records, ${c.events} events, ${alerts} alerts` +
+      (flushed === 'timeout' ? '; alert export did not finish within the shutdown timeout' : ''),
+  );
+  return flushed === 'timeout' ? EXIT.FINDINGS : EXIT.OK;
+}
