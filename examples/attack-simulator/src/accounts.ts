@@ -24,18 +24,21 @@ export const SPRAY_PASSWORDS = ['Winter2025!', 'Welcome-123'] as const;
 
 /** Usernames an attacker guesses (some exist, some do not). */
 export const GUESSED_USERNAMES = [
+  // Accounts that do not exist first: a sprayer's list is mostly guesses.
   'admin',
-  'alice',
-  'bob',
-  'carol',
-  'erin',
-  'frank',
   'root',
+  'administrator',
   'support',
   'test',
   'guest',
   'info',
   'sales',
+  'webmaster',
+  'demo',
+  'alice',
+  'bob',
+  'carol',
+  'erin',
 ] as const;
 
 /** Wordlist for brute force (none is a real password of the shop). */

@@ -7,7 +7,7 @@ export interface BodyCheck<T> {
   extraneous: string[];
 }
 
-type FieldSpec = { type: 'string'; max: number; min?: number } | { type: 'integer'; min: number; max: number } | { type: 'object' };
+type FieldSpec = { type: 'string'; max: number; min?: number; pattern?: RegExp } | { type: 'integer'; min: number; max: number } | { type: 'object' };
 
 /**
  * Checks a parsed JSON body: exactly the expected fields, with the right types and bounded sizes.
@@ -24,7 +24,9 @@ export function checkBody<T>(body: unknown, spec: Record<keyof T & string, Field
   for (const [key, field] of Object.entries(spec) as [string, FieldSpec][]) {
     const v = record[key];
     if (field.type === 'string') {
-      if (typeof v !== 'string' || v.length > field.max || v.length < (field.min ?? 1)) invalid.push(key);
+      if (typeof v !== 'string' || v.length > field.max || v.length < (field.min ?? 1) || (field.pattern && !field.pattern.test(v))) {
+        invalid.push(key);
+      }
     } else if (field.type === 'integer') {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < field.min || v > field.max) invalid.push(key);
     } else if (typeof v !== 'object' || v === null || Array.isArray(v)) {

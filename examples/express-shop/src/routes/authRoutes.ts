@@ -4,6 +4,9 @@ import { checkBody } from '../http/validation.js';
 import { toPublicUser } from '../domain/User.js';
 import type { ShopContext } from './ShopContext.js';
 
+/** Usernames are letters, digits and `._@+-` (e-mail addresses pass); anything else is refused, not logged. */
+const USERNAME = /^[\p{L}\p{N}._@+-]+$/u;
+
 /** Failed logins since the last success, per account: `authn_login_successafterfail` reports it. */
 const MAX_TRACKED = 10_000;
 
@@ -13,12 +16,13 @@ export function authRoutes(ctx: ShopContext): Router {
 
   router.post('/login', async (req, res) => {
     const check = checkBody<{ username: string; password: string }>(req.body, {
-      username: { type: 'string', max: 128 },
+      username: { type: 'string', max: 128, pattern: USERNAME },
       password: { type: 'string', max: 1024 },
     });
     if (check.extraneous.length > 0) ctx.security.unexpectedFields({ fields: check.extraneous });
     if (!check.value) {
-      if (check.invalid.length > 0) ctx.security.invalidInput({ fields: check.invalid });
+      // Names of the offending fields only: the values (a password, an injection payload) are never logged.
+      ctx.security.invalidInput({ fields: [...check.invalid, ...check.extraneous] });
       res.status(400).json({ error: 'invalid_request' });
       return;
     }
