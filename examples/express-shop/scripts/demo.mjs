@@ -108,8 +108,8 @@ function clearStatus() {
 // ---------------------------------------------------------------------------------------------------------
 const outputDir = process.env.SECMON_DEMO_OUTPUT_DIR ? resolve(process.env.SECMON_DEMO_OUTPUT_DIR) : join(root, '.secmon-demo');
 mkdirSync(outputDir, { recursive: true });
-for (const name of ['security-events.otlp.jsonl', 'traces.otlp.jsonl', 'shop.log', 'collector.log', 'collector-logs.otlp.jsonl', 'collector-traces.otlp.jsonl', 'summary.json']) {
-  rmSync(join(outputDir, name), { force: true });
+for (const name of ['security-events.otlp.jsonl', 'traces.otlp.jsonl', 'shop.log', 'collector.log', 'collector-logs.otlp.jsonl', 'collector-traces.otlp.jsonl', 'collector-overlay.yaml', 'collector-archive', 'collector-storage', 'summary.json']) {
+  rmSync(join(outputDir, name), { force: true, recursive: true });
 }
 const rel = (p) => relative(process.cwd(), p) || '.';
 
