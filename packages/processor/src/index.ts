@@ -43,4 +43,31 @@ export { NoopStateStore } from './store/NoopStateStore.js';
 export { InMemoryStateStore, toSharedDetection } from './store/InMemoryStateStore.js';
 export type { InMemoryStateStoreOptions } from './store/InMemoryStateStore.js';
 
+// Processor and alert publication
+export { SecurityRulesProcessor } from './processor/SecurityRulesProcessor.js';
+export type { SecurityRulesProcessorOptions } from './processor/SecurityRulesProcessor.js';
+export { AlertPublisher, alertAttributes } from './processor/AlertPublisher.js';
+export type { AlertPublisherOptions } from './processor/AlertPublisher.js';
+
+// Actions
+export type { AlertAction } from './actions/AlertAction.js';
+export { ActionDispatcher } from './actions/ActionDispatcher.js';
+export type { ActionDispatcherOptions, ActionDispatcherStats } from './actions/ActionDispatcher.js';
+export { WebhookAction } from './actions/WebhookAction.js';
+export type { WebhookActionOptions, WebhookPayload } from './actions/WebhookAction.js';
+export { SlackAction, slackMessage } from './actions/SlackAction.js';
+export type { SlackActionOptions } from './actions/SlackAction.js';
+export { EmailAction, emailText } from './actions/EmailAction.js';
+export type { EmailActionOptions, EmailSmtpOptions } from './actions/EmailAction.js';
+
+// Responses
+export { BlockList } from './responses/BlockList.js';
+export type { BlockEntry, BlockKind, BlockListOptions } from './responses/BlockList.js';
+export { blockListMiddleware } from './responses/blockListMiddleware.js';
+export type { BlockListMiddlewareOptions, BlockListRequest, BlockListResponse } from './responses/blockListMiddleware.js';
+
+// Errors
+export { SecurityPluginError, SECURITY_PLUGIN_ERROR_CODES } from './errors/SecurityPluginError.js';
+export type { SecurityPluginErrorCode } from './errors/SecurityPluginError.js';
+
 export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';

@@ -14,8 +14,12 @@ export type AttributeValue =
   | PrimitiveAttributeValue
   | readonly (PrimitiveAttributeValue | null | undefined)[];
 
-/** Attributes of an event or a resource. */
-export type Attributes = Readonly<Record<string, AttributeValue | undefined>>;
+/**
+ * Attributes of an event or a resource. Values are typed `unknown` so that OTel's `Attributes` (whose values
+ * may be any `AnyValue`) pass as they are; the engine reads {@link AttributeValue}s and treats anything else
+ * (maps, bytes) as a string.
+ */
+export type Attributes = Readonly<Record<string, unknown>>;
 
 /** OpenTelemetry's high-resolution time: `[seconds, nanoseconds]` since the Unix epoch. */
 export type HrTime = readonly [seconds: number, nanos: number];

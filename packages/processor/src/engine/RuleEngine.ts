@@ -5,7 +5,7 @@ import { microsToNanoString, millisToNanoString, toUnixMicros } from '../interna
 import type { Rule } from '../rules/Rule.js';
 import { NoopStateStore } from '../store/NoopStateStore.js';
 import type { SharedDetection, StateStore, StateStoreBinding, StoreObservation } from '../store/StateStore.js';
-import type { AttributeValue, Attributes, Clock, Evidence, SecurityEvent } from '../types.js';
+import type { Attributes, Clock, Evidence, SecurityEvent } from '../types.js';
 import type { Alert, AlertRule } from './Alert.js';
 
 /** Options of {@link RuleEngine}. Every field but `rules` is optional; defaults in {@link DEFAULT_RULE_ENGINE_CONFIG}. */
@@ -868,8 +868,8 @@ function toEvidence(e: Ev, micros: number): Evidence {
   return Object.freeze({ eventName: e.name, timeUnixNano: time, ...evidenceFields(e) });
 }
 
-function valueString(v: AttributeValue): string {
-  return typeof v === 'object' ? v.join(',') : String(v);
+function valueString(v: unknown): string {
+  return Array.isArray(v) ? v.join(',') : String(v);
 }
 
 function matches(where: readonly CompiledPredicate[], attrs: Attributes, resource: Attributes | undefined): boolean {

@@ -1,8 +1,8 @@
 import type { AttributeCondition, ConditionLiteral } from '../rules/RuleDefinition.js';
-import type { AttributeValue, PrimitiveAttributeValue } from '../types.js';
+import type { PrimitiveAttributeValue } from '../types.js';
 
 /** A compiled test on one attribute value (undefined when the attribute is absent). */
-export type ValueTest = (value: AttributeValue | undefined) => boolean;
+export type ValueTest = (value: unknown) => boolean;
 
 function key(v: PrimitiveAttributeValue): string {
   // Conditions compare canonical strings so that `404` matches both the number 404 and the string "404"
@@ -88,11 +88,16 @@ export function compileCondition(cond: AttributeCondition): ValueTest {
 function anyElement(test: ElementTest): ValueTest {
   return (value) => {
     if (value === undefined || value === null) return false;
-    if (typeof value !== 'object') return test(value);
-    for (let i = 0; i < value.length; i++) {
-      const e = value[i];
-      if (e !== undefined && e !== null && test(e)) return true;
+    const t = typeof value;
+    if (t === 'string' || t === 'number' || t === 'boolean') return test(value as PrimitiveAttributeValue);
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const e: unknown = value[i];
+        if (e !== undefined && e !== null && test(typeof e === 'object' ? String(e) : (e as PrimitiveAttributeValue))) return true;
+      }
+      return false;
     }
-    return false;
+    // Maps, bytes, bigints: compared by their string form.
+    return test(String(value));
   };
 }
