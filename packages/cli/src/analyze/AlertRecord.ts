@@ -1,4 +1,5 @@
 import type { AlertSeverity } from '@secmon/semconv';
+import { escapeForTerminal } from '../terminal/escapeForTerminal.js';
 
 /** An alert as `analyze` reports it: what fired, for which group, on how much evidence, when. */
 export interface AlertRecord {
@@ -29,17 +30,19 @@ export function severityRank(severity: string): number {
 }
 
 /**
- * `key=value` pairs of a group joined with a space (for display and as a map key). A value that is empty or
- * holds spaces, `=` or quotes is JSON-quoted, so a crafted value cannot pose as a second pair.
+ * `key=value` pairs of a group joined with a space, safe to print on a terminal (also the map key of the
+ * report). Keys and values are escaped with {@link escapeForTerminal}; a value that is empty or holds spaces,
+ * `=` or quotes is put in double quotes, so a crafted value cannot pose as a second pair.
  */
 export function groupLabel(group: Readonly<Record<string, string>>): string {
   const keys = Object.keys(group);
   if (keys.length === 0) return '(all events)';
-  return keys.map((k) => `${k}=${quoteIfNeeded(String(group[k]))}`).join(' ');
+  return keys.map((k) => `${escapeForTerminal(k, 100)}=${quoteIfNeeded(escapeForTerminal(String(group[k]), 200))}`).join(' ');
 }
 
-const NEEDS_QUOTES = /^$|[\s="\\]/;
+const NEEDS_QUOTES = /^$|[\s="]/;
 
 function quoteIfNeeded(value: string): string {
-  return NEEDS_QUOTES.test(value) ? JSON.stringify(value) : value;
+  // Backslashes are already doubled by escapeForTerminal, so \" is unambiguous.
+  return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
 }

@@ -32,6 +32,11 @@ function severityStyle(style: Style, severity: string): (s: string) => string {
   return style.cyan;
 }
 
+/** Cuts already-escaped text. */
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
@@ -77,7 +82,7 @@ export function renderTextReport(summary: AlertSummary, stats: InputStats, ctx: 
       out.push(`          ${plural(rule.alerts, 'alert')} on ${plural(rule.events, 'event')}, ${plural(rule.groups.size + (rule.untrackedGroupAlerts > 0 ? 1 : 0), 'group')}`);
       if (rule.reference !== undefined) out.push(style.dim(`          see ${escapeForTerminal(rule.reference, 120)}`));
       const top = topGroups(rule, topKeys);
-      const labels = top.map((g) => escapeForTerminal(g.label, 60));
+      const labels = top.map((g) => truncate(g.label, 60));
       const width = Math.max(20, ...labels.map((l) => l.length));
       out.push(style.dim(`          ${pad('top keys', width)}  ${padStart('alerts', 6)}  ${padStart('events', 7)}  first seen            last seen`));
       top.forEach((g, i) => {
@@ -99,7 +104,7 @@ export function renderTextReport(summary: AlertSummary, stats: InputStats, ctx: 
       const sev = severityStyle(style, a.severity)(pad(SEVERITY_LABEL[a.severity] ?? a.severity, 8));
       const when = `${formatTime(a.firstTimeUnixNano)} to ${pad(formatTimeSameDay(a.lastTimeUnixNano, a.firstTimeUnixNano), 9)}`;
       out.push(
-        `  ${when}  ${sev}  ${escapeForTerminal(a.ruleId, 60)}  ${escapeForTerminal(groupLabel(a.group), 80)}  ${style.dim(`(${plural(a.count, 'event')})`)}`,
+        `  ${when}  ${sev}  ${escapeForTerminal(a.ruleId, 60)}  ${truncate(groupLabel(a.group), 120)}  ${style.dim(`(${plural(a.count, 'event')})`)}`,
       );
     }
     const hidden = summary.total - Math.min(timeline.length, timelineLimit);

@@ -223,7 +223,8 @@ export async function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessE
     }
   }
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  // LOGS and TRACES fall back to the same generic variable: say it once.
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   return { host, port, token, maxBodyBytes, rules, shutdownTimeoutMillis, logsProtocol, tracesProtocol, origins };
 }
 
