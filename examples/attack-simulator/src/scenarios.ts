@@ -330,7 +330,9 @@ const logInjection: Scenario = {
     // HTTP header values cannot carry CR/LF, but Latin-1 C1 controls pass (NEL, 8-bit CSI).
     const userAgent = `Mozilla/5.0 \u0085${INJECTION_MARKER}\u009b2J`;
     const c = ctx.client(this.addresses[0] ?? address(ATTACKER_NET, 150), userAgent);
-    let sent = 0;
+    // Control characters in the path (percent-encoded) of a page that does not exist.
+    rec.record((await c.request('GET', `/products/%0d%0a${INJECTION_MARKER}%1b%5b2J`)).status);
+    let sent = 1;
     for (const payload of INJECTION_PAYLOADS) {
       // In a value (the username) ...
       const a = await c.login(`alice${payload}`, 'x');
@@ -345,9 +347,7 @@ const logInjection: Scenario = {
         return;
       }
     }
-    // Control characters in the path (percent-encoded) of a page that does not exist.
-    rec.record((await c.request('GET', `/products/%0d%0a${INJECTION_MARKER}%1b%5b2J`)).status);
-    ctx.step(`${sent + 1} payloads sent`);
+    ctx.step(`${sent} payloads sent`);
   },
 };
 
