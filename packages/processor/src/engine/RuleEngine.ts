@@ -588,7 +588,6 @@ export class RuleEngine {
     const evs: Ev[] = [];
     const distinct: Record<string, string[]> = {};
     let first = Number.POSITIVE_INFINITY;
-    let last = Number.NEGATIVE_INFINITY;
     let count0 = 0;
     const pairs: { t: number; ev: Ev }[] = [];
     for (let f = 0; f < fields.length; f++) {
@@ -601,7 +600,6 @@ export class RuleEngine {
           count0++;
           const x = occ.times[j]!;
           if (x < first) first = x;
-          if (x > last) last = x;
           pairs.push({ t: x, ev: occ.evs[j]! });
         }
       }
@@ -622,7 +620,9 @@ export class RuleEngine {
     }
     for (const map of fields) map.clear();
     g.max = Number.NEGATIVE_INFINITY;
-    return { count: count0, firstMicros: first, lastMicros: last, evs, evTimes, evidenceCount: count0, distinct };
+    // The window end is an event time (the trigger, or a newer stored event), so it is the newest event of
+    // the window: exact whatever occurrences were dropped as redundant. `first` comes from the evidence.
+    return { count: count0, firstMicros: first, lastMicros: hi, evs, evTimes, evidenceCount: count0, distinct };
   }
 
   private _evictStalestValue(map: Map<string, Occurrences>, cutoff: number): void {
