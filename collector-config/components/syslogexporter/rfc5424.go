@@ -209,7 +209,15 @@ func escapeParamValue(s string) string {
 			b.WriteByte('\\')
 			b.WriteRune(r)
 		default:
-			writeEscapedRune(&b, r)
+			if needsEscape(r) {
+				// the visible escape's own backslash is escaped too, so that any RFC 5424 parser gives back
+				// exactly the two characters `\n` (or `\u{001B}`), never a control character
+				var esc strings.Builder
+				writeEscapedRune(&esc, r)
+				b.WriteString(strings.ReplaceAll(esc.String(), `\`, `\\`))
+			} else {
+				b.WriteRune(r)
+			}
 		}
 	}
 	return b.String()
