@@ -1,3 +1,4 @@
 import { defineSecmonConfig } from '../../vitest.shared.ts';
 
-export default defineSecmonConfig({ test: { testTimeout: 180_000 } });
+// The end-to-end suites each run the whole demo (a shop, a simulator, maybe a collector): one at a time.
+export default defineSecmonConfig({ test: { testTimeout: 180_000, fileParallelism: false } });

@@ -113,6 +113,21 @@ for (const name of ['security-events.otlp.jsonl', 'traces.otlp.jsonl', 'shop.log
 }
 const rel = (p) => relative(process.cwd(), p) || '.';
 
+/** Log records in a file of OTLP JSON ExportLogsServiceRequest lines. */
+function countLogRecords(path) {
+  if (!existsSync(path)) return 0;
+  let n = 0;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      for (const rl of JSON.parse(line).resourceLogs ?? []) for (const sl of rl.scopeLogs ?? []) n += sl.logRecords?.length ?? 0;
+    } catch {
+      // a line being written
+    }
+  }
+  return n;
+}
+
 async function freePort() {
   const server = createServer();
   server.listen(0, '127.0.0.1');
@@ -306,7 +321,14 @@ try {
 shop.send({ type: 'shutdown' });
 const shopExit = await Promise.race([once(shop, 'exit'), new Promise((r) => setTimeout(() => r('timeout'), 15_000))]);
 if (shopExit === 'timeout') shop.kill('SIGKILL');
-if (collector) await collector.stop();
+if (collector) {
+  // The collector batches and writes asynchronously: wait until its file holds every event and alert the
+  // shop reported (or 20 s), so the summary describes what is on disk.
+  const expected = [...familyCounts.values()].reduce((a, b) => a + b, 0) + allAlerts.length;
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && countLogRecords(collector.files.events) < expected) await new Promise((r) => setTimeout(r, 250));
+  await collector.stop();
+}
 shopLog.end();
 
 // ---------------------------------------------------------------------------------------------------------
