@@ -1,7 +1,7 @@
 // Runs otelcol-secmon (or SECMON_COLLECTOR_IMAGE) in a container through Testcontainers: host networking on free
 // loopback ports, host directories mounted at the same path inside (so configs name host paths), a log-message
 // wait strategy (a FROM scratch image has no shell for port probes), and every container stopped in teardown.
-import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
@@ -34,11 +34,13 @@ export interface CollectorStartOptions {
 }
 
 const running = new Set<RunningCollector>();
+const stateDirs = new Set<string>();
 
 /** A host directory the unprivileged collector user (uid 10001, as in the contrib image) can write. */
 export function makeStateDir(prefix = 'secmon-e2e-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   chmodSync(dir, 0o777);
+  stateDirs.add(dir);
   return dir;
 }
 
@@ -140,7 +142,10 @@ export async function startCollector(options: CollectorStartOptions = {}): Promi
   return collector;
 }
 
-/** Stop every collector still running (afterAll safety net). */
+/** Stop every collector still running, then remove the state directories (keep them with SECMON_KEEP_STATE=1). */
 export async function stopAllCollectors(): Promise<void> {
   await Promise.all([...running].map((c) => c.stop().catch(() => undefined)));
+  if (process.env['SECMON_KEEP_STATE'] === '1') return;
+  for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
+  stateDirs.clear();
 }
