@@ -585,8 +585,9 @@ export class SecurityEvents {
             this._setString(attrs, 'secmon.payment.provider', v, SHORT_MAX);
             break;
           case 'amount':
-            if (typeof v === 'number' && Number.isFinite(v)) attrs['secmon.payment.amount'] = v;
-            else this._unknownValue('amount');
+            if (typeof v !== 'number' || !Number.isFinite(v)) this._unknownValue('amount');
+            else if (sc.isPanNumber(v)) sc.countRedacted('card_number');
+            else attrs['secmon.payment.amount'] = v;
             break;
           case 'currency':
             this._setString(attrs, 'secmon.payment.currency', v, 8);
@@ -759,6 +760,11 @@ export class SecurityEvents {
       this._scrubber.countSanitized('invalid_type');
       return false;
     }
+    if (this._scrubber.isPanNumber(n)) {
+      // A card number passed as a count or size: a number cannot be masked, so it is dropped.
+      this._scrubber.countRedacted('card_number');
+      return false;
+    }
     attrs[key] = Math.trunc(n);
     return true;
   }
@@ -799,8 +805,10 @@ export class SecurityEvents {
 
   /** Enum-like values (error.type, methods, outcomes): lower snake case, never free text. */
   private _token(v: unknown): string | undefined {
-    const s = this._str(v);
-    if (s === undefined) return undefined;
+    const raw = this._str(v);
+    if (raw === undefined) return undefined;
+    // Redact first: a secret can be token-shaped (`sk_live_...`) or embedded (`password=hunter2`).
+    const s = this._scrubber.scrub(raw, TOKEN_MAX * 4);
     if (s.length <= TOKEN_MAX && TOKEN_RE.test(s)) return s;
     this._scrubber.countSanitized('coerced');
     const t = s

@@ -9,10 +9,10 @@ import {
   UNSAFE_CHARS,
   URL_CREDENTIALS,
   compileQueryParamPattern,
+  containsPan,
   escapeCodeUnit,
   isEscapedCodeUnit,
   isSecretKey,
-  luhnValid,
   maskPan,
 } from './patterns.js';
 
@@ -141,16 +141,18 @@ export class Scrubber {
     return s;
   }
 
-  /** Mask a number that is a Luhn-valid card number (e.g. `{ ref: 4111111111111111 }`); else return it. */
+  /** Mask a number that holds a Luhn-valid card number (e.g. `{ ref: 4111111111111111 }`); else return it. */
   scrubNumber(n: number): number | string {
-    if (this._redact && n >= 1e12 && Number.isSafeInteger(n)) {
-      const s = String(n);
-      if (s.length >= 13 && luhnValid(s) && s.charCodeAt(0) >= 50 && s.charCodeAt(0) <= 54) {
-        this.countRedacted('card_number');
-        return maskPan(s);
-      }
+    if (this.isPanNumber(n)) {
+      this.countRedacted('card_number');
+      return maskPan(String(n));
     }
     return n;
+  }
+
+  /** True for integers of 13+ digits that hold a card number (for numeric fields, which cannot be masked). */
+  isPanNumber(n: number): boolean {
+    return this._redact && n >= 1e12 && Number.isSafeInteger(n) && containsPan(String(n));
   }
 
   private _redactValue(input: string): string {
@@ -197,14 +199,14 @@ export class Scrubber {
     return REDACTED;
   }
 
-  private _onKeyValue(match: string, key: string, separator: string, value: string): string {
+  private _onKeyValue(match: string, key: string, separator: string, scheme: string | undefined, value: string): string {
     if (value === REDACTED || value === `"${REDACTED}"` || value === `'${REDACTED}'`) return match;
     this.countRedacted('key_value');
-    return key + separator + REDACTED;
+    return key + separator + (scheme ?? '') + REDACTED;
   }
 
   private _onPan(match: string): string {
-    if (!luhnValid(match)) return match;
+    if (!containsPan(match)) return match;
     this.countRedacted('card_number');
     return maskPan(match);
   }

@@ -49,20 +49,19 @@ export const API_KEYS =
  * Bounded quantifiers ({0,32}, {0,256}, {1,2048}) keep every pattern linear in the value length: unbounded
  * ones backtrack quadratically on inputs such as `a.a.a.a…` (ReDoS), and these run on attacker input.
  *
- * `password=hunter2`, `"api_key": "..."`, `Cookie: sid=...` in free text: the value after a secret-looking
- * key is replaced, the key kept.
+ * `password=hunter2`, `"api_key": "..."`, `Cookie: sid=...`, `Authorization: Bearer x` in free text: the
+ * value after a secret-looking key is replaced (after an auth scheme, if any), the key kept.
  */
 export const KEY_VALUE_SECRET =
-  /\b([\w.-]{0,32}?(?:passw(?:or)?d|pwd|passphrase|secret|token|api[_-]?key|apikey|authorization|cookie|session(?:[_-]?id)?|credentials?|private[_-]?key|cvv2?|cvc2?))(["']?\s*[=:]\s*)("[^"]{0,256}"|'[^']{0,256}'|[^\s&;,]+)/gi;
+  /\b([\w.-]{0,32}?(?:passw(?:or)?d|pwd|passphrase|secret|token|api[_-]?key|apikey|authorization|cookie|session(?:[_-]?id)?|credentials?|private[_-]?key|cvv2?|cvc2?))(["']?\s*[=:]\s*)((?:bearer|basic|digest)\s+)?("[^"]{0,256}"|'[^']{0,256}'|[^\s&;,]+)/gi;
 
 /**
- * Candidate card numbers: 13–19 digits, single spaces or dashes allowed between digits, not part of a longer
- * digit run, first digit 2–6 (Mastercard 2-series, Amex/JCB/Diners 3, Visa 4, Mastercard 5, Discover/
- * UnionPay 6). Candidates are then checked with Luhn; only Luhn-valid ones are masked.
+ * Candidate card numbers: a run of 13 or more digits, single spaces or dashes allowed between digits, not
+ * part of a longer digit run. Whether it holds a card number is decided by {@link containsPan}.
  */
-export const PAN_CANDIDATE = /(?<![\d])[2-6](?:[ -]?\d){12,18}(?![\d])/g;
+export const PAN_CANDIDATE = /(?<!\d)\d(?:[ -]?\d){12,}(?!\d)/g;
 
-/** Luhn checksum over the digits of `s` (separators ignored). */
+/** Luhn checksum over the digits of `s` (separators ignored), for 13 to 19 digits. */
 export function luhnValid(s: string): boolean {
   let sum = 0;
   let double = false;
@@ -80,6 +79,40 @@ export function luhnValid(s: string): boolean {
     double = !double;
   }
   return digits >= 13 && digits <= 19 && sum % 10 === 0;
+}
+
+function luhnWindow(ds: string, start: number, len: number): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = start + len - 1; i >= start; i--) {
+    let d = ds.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * Does a digit run hold a card number? True when any window of 13–19 consecutive digits starting with 2–6
+ * (Mastercard 2-series, Amex/JCB/Diners 3, Visa 4, Mastercard 5, Discover/UnionPay 6) is Luhn-valid, so that
+ * `qty 2 4111 1111 1111 1111` is caught although the whole run is not a card number. Runs of more than 64
+ * digits are treated as holding one (cheaper, and such blobs carry nothing worth keeping).
+ * False positives (a long numeric id) are masked too: over-masking is the safe side.
+ */
+export function containsPan(run: string): boolean {
+  const ds = run.replace(/[ -]/g, '');
+  const n = ds.length;
+  if (n > 64) return true;
+  for (let i = 0; i + 13 <= n; i++) {
+    const first = ds.charCodeAt(i);
+    if (first < 50 || first > 54) continue;
+    for (let len = 13; len <= 19 && i + len <= n; len++) if (luhnWindow(ds, i, len)) return true;
+  }
+  return false;
 }
 
 /** Mask every digit but the last four, keeping separators: `4111 1111 1111 1111` → `**** **** **** 1111`. */
