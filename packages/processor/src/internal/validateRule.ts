@@ -7,6 +7,8 @@ import type { AttributeCondition, RuleDefinition, RuleType } from '../rules/Rule
 export interface FieldProblem {
   readonly path: readonly (string | number)[];
   readonly message: string;
+  /** The problem is the key itself (unknown field or operator): point at the key, not its value. */
+  readonly atKey?: boolean;
 }
 
 /** Which spelling the rule uses: YAML (Sigma's `group-by`) or TypeScript (`groupBy`). */
@@ -54,7 +56,7 @@ function isPositiveInt(v: unknown): v is number {
 class Collector {
   readonly problems: FieldProblem[] = [];
   add(path: readonly (string | number)[], message: string): void {
-    this.problems.push({ path, message });
+    this.problems.push(message.startsWith('unknown ') ? { path, message, atKey: true } : { path, message });
   }
 }
 

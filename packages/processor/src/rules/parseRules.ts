@@ -84,7 +84,7 @@ export function parseRules(yamlText: string, options: ParseRulesOptions = {}): P
       const { rule, problems } = validateRule(raw, 'yaml', line === undefined ? { ...(source !== undefined ? { file: source } : {}) } : { ...(source !== undefined ? { file: source } : {}), line });
       for (const p of problems) {
         push({
-          ...at(locate(node, p.path)),
+          ...at(locate(node, p.path, p.atKey === true)),
           ...(id !== undefined ? { ruleId: id } : {}),
           ruleIndex: index,
           ...(p.path.length > 0 ? { field: formatPath(p.path) } : {}),
@@ -114,16 +114,17 @@ function rangeOf(node: unknown): number | undefined {
 }
 
 /** Offset of the deepest existing node on `path` (the rule itself when the field is missing). */
-function locate(node: Node, path: readonly (string | number)[]): number | undefined {
+function locate(node: Node, path: readonly (string | number)[], atKey = false): number | undefined {
   let current: unknown = node;
   let best = rangeOf(node);
-  for (const seg of path) {
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
     if (isMap(current)) {
       const pair = current.items.find((p) => isScalar(p.key) && p.key.value === seg);
       if (pair === undefined) break;
       // An unknown or misspelt key is best reported at the key itself.
-      best = rangeOf(pair.value) ?? rangeOf(pair.key) ?? best;
-      if (path[path.length - 1] === seg && pair.value === null) best = rangeOf(pair.key) ?? best;
+      const last = i === path.length - 1;
+      best = (last && atKey ? rangeOf(pair.key) : rangeOf(pair.value)) ?? rangeOf(pair.key) ?? best;
       current = pair.value;
     } else if (isSeq(current) && typeof seg === 'number') {
       const child = current.items[seg];
