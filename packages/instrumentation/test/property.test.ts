@@ -61,7 +61,7 @@ const STRING_FIELDS = ['userAgent', 'route', 'urlPath', 'url', 'resourceName', '
 
 describe('SecurityEvents (property)', () => {
   it('should never export a planted secret or a raw control character, and never throw', () => {
-    const p = pipeline({ customPrefix: 'app.' });
+    const p = pipeline({ customPrefix: 'shop.' });
     fc.assert(
       fc.property(
         fc.array(fc.tuple(noise, secret, noise), { minLength: 1, maxLength: 3 }),
@@ -71,15 +71,17 @@ describe('SecurityEvents (property)', () => {
           const text = parts.map(([a, s, b]) => `${a} ${s.text} ${b}`).join(' ');
           const fields: Record<string, unknown> =
             where === 'attribute'
-              ? { attributes: { 'app.note': text } }
+              ? { attributes: { 'shop.note': text } }
               : where === 'nested'
-                ? { attributes: { 'app.ctx': { deeper: { note: text } } } }
+                ? { attributes: { 'shop.ctx': { deeper: { note: text } } } }
                 : where === 'array'
                   ? { fields: [text, text] }
                   : { [where]: text };
           expect(() => p.security.suspicious.activity(fields as never)).not.toThrow();
           const out = JSON.stringify(p.records().map((r) => r.attributes));
           expect(p.records()).toHaveLength(1);
+          // the planted text really went out (no vacuous pass): a field or attribute holds something
+          expect(Object.keys(p.records()[0]!.attributes).length).toBeGreaterThan(6);
           for (const [, s] of parts) expect(out.includes(s.secret), `${s.secret} in ${out}`).toBe(false);
           const strings: string[] = [];
           const walk = (v: unknown): void => {
