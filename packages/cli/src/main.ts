@@ -1,12 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { analyzeCommand } from './analyze/analyzeCommand.js';
 import type { CliIo } from './CliIo.js';
 import { EXIT, UsageError, writeOut } from './CliIo.js';
 import { parseByteSize } from './internal/units.js';
-import { rulesTestCommand } from './rules/rulesTestCommand.js';
-import { rulesValidateCommand } from './rules/rulesValidateCommand.js';
-import { serveCommand } from './serve/serveCommand.js';
 import type { ServeFlags } from './serve/ServeConfig.js';
 import { PACKAGE_VERSION } from './version.js';
 
@@ -29,7 +25,8 @@ JSON document), JSON lines {"timeUnixNano","eventName","severityNumber","attribu
 gzip-compressed or not (detected from the bytes). Folders are read recursively in name order; - is stdin.
 
 Options:
-  -r, --rules <file>        rule file (YAML); repeatable. Default: the built-in rule pack
+  -r, --rules <file>        rule file (YAML); repeatable. Default: the built-in rule pack, which
+                            the name "default" also stands for (--rules default --rules mine.yaml)
   -f, --format <text|jsonl> text report (default) or one alert per line as JSON
       --fail-on <severity>  exit 1 when an alert of this severity or above fired:
                             informational (default), low, medium, high, critical, never
@@ -63,7 +60,8 @@ const RULES_USAGE = `Usage: secmon rules validate <files>
 validate  parses each rule file and prints every error as file:line:column rule "id" field "x": message.
 test      runs rule tests: YAML files that give input events at relative times (at: 30s) and the alerts
           expected; reports pass/fail per case with a diff. Folders are searched for *.yaml / *.yml.
-          --rules replaces the rule files the test files name (default: the built-in pack).
+          --rules replaces the rule files the test files name (default: the built-in pack; the name
+          "default" stands for it in both places, e.g. rule-files: [default, mine.yaml]).
 `;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -136,6 +134,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       if (maxLineBytes === undefined) {
         throw new UsageError(`analyze: --max-line-size must be a size such as 16MiB, got "${String(values['max-line-size'])}"`);
       }
+      // Commands are loaded on demand: analyze need not pay for the OTel exporters serve loads.
+      const { analyzeCommand } = await import('./analyze/analyzeCommand.js');
       return analyzeCommand(
         {
           inputs: positionals,
@@ -169,6 +169,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         return EXIT.OK;
       }
       if (positionals.length > 0) throw new UsageError(`serve: unexpected argument "${positionals[0]}"\n\n${SERVE_USAGE}`);
+      const { serveCommand } = await import('./serve/serveCommand.js');
       return serveCommand(values as ServeFlags, io);
     }
     case 'rules': {
@@ -180,6 +181,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           return EXIT.OK;
         }
         if (positionals.length === 0) throw new UsageError(`rules validate: give at least one rule file\n\n${RULES_USAGE}`);
+        const { rulesValidateCommand } = await import('./rules/rulesValidateCommand.js');
         return rulesValidateCommand(positionals, io);
       }
       if (sub === 'test') {
@@ -189,6 +191,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           return EXIT.OK;
         }
         if (positionals.length === 0) throw new UsageError(`rules test: give a folder or test files\n\n${RULES_USAGE}`);
+        const { rulesTestCommand } = await import('./rules/rulesTestCommand.js');
         return rulesTestCommand(positionals, (values['rules'] as string[] | undefined) ?? [], io);
       }
       if (sub === '-h' || sub === '--help' || sub === 'help') {

@@ -100,11 +100,16 @@ export function renderTextReport(summary: AlertSummary, stats: InputStats, ctx: 
     out.push('');
     out.push(style.bold('Timeline (event time, UTC)'));
     const timeline = [...summary.timeline].sort((a, b) => a.firstTimeUnixNano - b.firstTimeUnixNano);
-    for (const a of timeline.slice(0, timelineLimit)) {
+    const shown = timeline.slice(0, timelineLimit);
+    const idWidth = Math.min(48, Math.max(...shown.map((a) => escapeForTerminal(a.ruleId, 48).length)));
+    for (const a of shown) {
       const sev = severityStyle(style, a.severity)(pad(SEVERITY_LABEL[a.severity] ?? a.severity, 8));
-      const when = `${formatTime(a.firstTimeUnixNano)} to ${pad(formatTimeSameDay(a.lastTimeUnixNano, a.firstTimeUnixNano), 9)}`;
+      const when =
+        a.lastTimeUnixNano === a.firstTimeUnixNano
+          ? pad(formatTime(a.firstTimeUnixNano), 33)
+          : `${formatTime(a.firstTimeUnixNano)} to ${pad(formatTimeSameDay(a.lastTimeUnixNano, a.firstTimeUnixNano), 9)}`;
       out.push(
-        `  ${when}  ${sev}  ${escapeForTerminal(a.ruleId, 60)}  ${truncate(groupLabel(a.group), 120)}  ${style.dim(`(${plural(a.count, 'event')})`)}`,
+        `  ${when}  ${sev}  ${pad(escapeForTerminal(a.ruleId, 48), idWidth)}  ${truncate(groupLabel(a.group), 120)}  ${style.dim(`(${plural(a.count, 'event')})`)}`,
       );
     }
     const hidden = summary.total - Math.min(timeline.length, timelineLimit);

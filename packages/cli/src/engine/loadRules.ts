@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Rule } from '@secmon/processor';
 import { DEFAULT_RULES, formatRuleError, parseRules } from '@secmon/processor';
 
@@ -23,6 +23,9 @@ export interface RuleFileResult {
 /** Name of the built-in pack in reports. */
 export const DEFAULT_PACK_NAME = 'default rule pack';
 
+/** The rule "file" name that stands for the built-in pack, to run it next to your own rules. */
+export const DEFAULT_PACK_ALIAS = 'default';
+
 /** Reads and parses one rule file; never throws. */
 export async function loadRuleFile(path: string, cwd: string): Promise<RuleFileResult> {
   let text: string;
@@ -38,7 +41,7 @@ export async function loadRuleFile(path: string, cwd: string): Promise<RuleFileR
 
 /**
  * Loads the rule files (all problems at once, so a user fixes them in one go), or the default pack when none
- * is given. A rule id defined twice is an error: alerts would be ambiguous. The CLI refuses to run on any
+ * is given; the name `default` among the files stands for the default pack. A rule id defined twice is an error: alerts would be ambiguous. The CLI refuses to run on any
  * error (STYLE.md rule 10: a rule silently ignored gives false assurance).
  */
 export async function loadRules(paths: readonly string[], cwd: string): Promise<LoadedRules> {
@@ -46,15 +49,18 @@ export async function loadRules(paths: readonly string[], cwd: string): Promise<
   const rules: Rule[] = [];
   const errors: string[] = [];
   const seen = new Map<string, string>();
+  const sources: string[] = [];
   for (const path of paths) {
-    const result = await loadRuleFile(path, cwd);
+    sources.push(path === DEFAULT_PACK_ALIAS ? DEFAULT_PACK_NAME : relative(cwd, resolve(cwd, path)) || path);
+    const result: RuleFileResult = path === DEFAULT_PACK_ALIAS ? { rules: DEFAULT_RULES, errors: [] } : await loadRuleFile(path, cwd);
     if (result.readError !== undefined) {
       errors.push(`${path}: cannot read rule file: ${result.readError}`);
       continue;
     }
     errors.push(...result.errors);
     for (const rule of result.rules) {
-      const where = rule.source?.line !== undefined ? `${path}:${rule.source.line}` : path;
+      const file = path === DEFAULT_PACK_ALIAS ? DEFAULT_PACK_NAME : path;
+      const where = rule.source?.line !== undefined ? `${file}:${rule.source.line}` : file;
       const previous = seen.get(rule.id);
       if (previous !== undefined) {
         errors.push(`${where} rule "${rule.id}": duplicate rule id (first defined at ${previous})`);
@@ -64,5 +70,5 @@ export async function loadRules(paths: readonly string[], cwd: string): Promise<
       rules.push(rule);
     }
   }
-  return { rules, sources: [...paths], errors };
+  return { rules, sources, errors };
 }

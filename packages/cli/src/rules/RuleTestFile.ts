@@ -81,7 +81,7 @@ export function parseRuleTestFile(text: string, file: string): { test?: RuleTest
   const rf = root['rule-files'];
   if (rf !== undefined) {
     if (!Array.isArray(rf) || rf.some((x) => typeof x !== 'string')) errors.push(`${src.where(['rule-files'])}: rule-files must be a list of paths`);
-    else for (const f of rf as string[]) ruleFiles.push(resolve(dirname(file), f));
+    else for (const f of rf as string[]) ruleFiles.push(f === 'default' ? f : resolve(dirname(file), f));
   }
 
   const startText = root['start'] ?? DEFAULT_TEST_START;

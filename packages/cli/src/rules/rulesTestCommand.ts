@@ -54,7 +54,7 @@ export async function rulesTestCommand(operands: string[], ruleOverride: string[
       continue;
     }
     const test = parsed.test;
-    const ruleFiles = ruleOverride.length > 0 ? ruleOverride.map((f) => resolve(io.cwd, f)) : test.ruleFiles;
+    const ruleFiles = ruleOverride.length > 0 ? ruleOverride : test.ruleFiles;
     const loaded = await loadRules(ruleFiles, io.cwd);
     if (loaded.errors.length > 0) {
       broken = true;

@@ -78,7 +78,7 @@ describe('secmon rules test', () => {
     writeFileSync(join(dir, 'refunds.yaml'), CUSTOM_RULE);
     writeFileSync(
       join(dir, 'refunds.test.yaml'),
-      `rule-files: [refunds.yaml]
+      `rule-files: [default, refunds.yaml]
 tests:
   - name: three refunds in an hour
     events:
@@ -89,11 +89,16 @@ tests:
     events:
       - { at: 0s, event: secmon.sensitive.update, attributes: { user.id: u-7, secmon.resource.type: address }, repeat: 3, every: 1m }
     expect: []
+  - name: the default pack runs next to the new rule
+    events:
+      - { at: 0s, event: secmon.authn.token_reuse, attributes: { secmon.token.id_hash: t9 } }
+    expect:
+      - { rule: authn.token_reuse, group: { secmon.token.id_hash: t9 } }
 `,
     );
     const r = await runCli(['rules', 'test', 'refunds.test.yaml'], { cwd: dir });
-    expect(r.stdout).toContain('refunds.test.yaml  (rules: ');
-    expect(r.stdout).toContain('  PASS three refunds in an hour\n  PASS other updates do not count\n');
+    expect(r.stdout).toContain('refunds.test.yaml  (rules: default rule pack, refunds.yaml)\n');
+    expect(r.stdout).toContain('  PASS three refunds in an hour\n  PASS other updates do not count\n  PASS the default pack runs next to the new rule\n');
     expect(r.code).toBe(0);
   });
 

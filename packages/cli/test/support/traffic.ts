@@ -36,6 +36,11 @@ export interface TrafficOptions {
   eventsPerMinute?: number;
   /** Plant the attacks. Default true. */
   attacks?: boolean;
+  /**
+   * `planted` (default): every attack kind of the default pack, one after the other; `lab`: the A09 lab story,
+   * one attacker going from reconnaissance to account takeover and data theft (see the CLI README).
+   */
+  story?: 'planted' | 'lab';
 }
 
 /** Deterministic PRNG (mulberry32). */
@@ -133,11 +138,11 @@ export function* trafficStream(options: TrafficOptions, attacksOut: PlantedAttac
 
   // Attack schedule: one scenario every `gap`, spread over the benign time span.
   const spanMillis = options.events * stepMillis;
-  const scenarios = options.attacks === false ? [] : plannedAttacks();
+  const scenarios = options.attacks === false ? [] : options.story === 'lab' ? labStory() : plannedAttacks();
   const gap = Math.max(20 * 60_000, spanMillis / (scenarios.length + 1));
   const pending: TrafficRecord[] = [];
   scenarios.forEach((s, i) => {
-    const at = start + gap * (i + 0.5) + 30_000;
+    const at = start + (s.atMillis ?? gap * (i + 0.5) + 30_000);
     const out = s.build(at, { loginFail, rec, users });
     attacksOut.push({ name: s.name, atMillis: at - start, expect: s.expect });
     pending.push(...out);
@@ -231,6 +236,8 @@ interface Builders {
 
 interface Scenario {
   name: string;
+  /** Fixed offset from the start; default: spread evenly. */
+  atMillis?: number;
   expect: ExpectedAlert[];
   build: (at: number, b: Builders) => TrafficRecord[];
 }
@@ -354,6 +361,117 @@ export function plannedAttacks(): Scenario[] {
           'secmon.token.id_hash': 'tok-5f1e',
         }),
       ],
+    },
+  ];
+}
+
+const ATTACKER = '203.0.113.50';
+const SCANNER = 'gobuster/3.6';
+const BROWSER_SPOOF = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) python-requests/2.32';
+
+/**
+ * The A09 lab story, on one attacker address: content discovery (09:07), password spraying (09:20), a brute
+ * force on one account that succeeds (09:32), the account grants itself admin (09:36), reads the orders of
+ * every customer (09:40: the default pack has no rule for it, the lab writes one) and tests stolen cards
+ * (09:50).
+ */
+export function labStory(): Scenario[] {
+  const min = 60_000;
+  const carol = { id: 'u-1042', login: 'carol@example.com' };
+  return [
+    {
+      name: 'content discovery: a scanner looks for backups and admin pages',
+      atMillis: 7 * min,
+      expect: [{ rule: 'web.excessive_404', group: { 'client.address': ATTACKER } }],
+      build: (at, b) =>
+        ['/admin', '/admin.php', '/.env', '/.git/config', '/backup.zip', '/db.sql', '/wp-login.php', '/phpmyadmin/', '/server-status', '/api/v1/debug']
+          .flatMap((p, i) => [p, `${p}.bak`, `${p}~`].map((q, j) => ({ q, t: at + (i * 3 + j) * 2_000 })))
+          .map(({ q, t }) =>
+            b.rec(t, 'secmon.malicious.excess_404', SEV.WARN, {
+              'event.action': 'malicious_excess_404',
+              'client.address': ATTACKER,
+              'url.path': q,
+              'user_agent.original': SCANNER,
+              'http.response.status_code': 404,
+            }),
+          ),
+    },
+    {
+      name: 'password spraying: one common password against twelve accounts',
+      atMillis: 20 * min,
+      expect: [{ rule: 'authn.password_spraying', group: { 'client.address': ATTACKER } }],
+      build: (at, b) => Array.from({ length: 12 }, (_, i) => b.loginFail(at + i * 40_000, ATTACKER, `user${String(i * 37).padStart(4, '0')}@example.com`, `u-${1000 + i * 37}`, BROWSER_SPOOF)),
+    },
+    {
+      name: 'brute force on carol, then a successful login: account takeover',
+      atMillis: 32 * min,
+      expect: [
+        { rule: 'authn.brute_force.client', group: { 'client.address': ATTACKER } },
+        { rule: 'authn.account_takeover', group: { 'user.id': carol.id } },
+      ],
+      build: (at, b) => [
+        ...Array.from({ length: 14 }, (_, i) => b.loginFail(at + i * 9_000, ATTACKER, carol.login, carol.id, BROWSER_SPOOF)),
+        b.rec(at + 14 * 9_000, 'secmon.authn.login_success', SEV.INFO, {
+          'event.action': 'authn_login_success',
+          'event.outcome': 'success',
+          'client.address': ATTACKER,
+          'user.id': carol.id,
+          'user.hash': userHash(carol.login),
+          'user_agent.original': BROWSER_SPOOF,
+          'http.route': '/login',
+          'secmon.authn.method': 'password',
+        }),
+      ],
+    },
+    {
+      name: 'privilege escalation through a mass-assignment bug: carol becomes admin',
+      atMillis: 36 * min,
+      expect: [{ rule: 'authz.privilege_change', group: {} }],
+      build: (at, b) => [
+        b.rec(at, 'secmon.authz.change', SEV.WARN, {
+          'event.action': 'authz_change',
+          'client.address': ATTACKER,
+          'user.id': carol.id,
+          'user.target.id': carol.id,
+          'user.target.roles': ['customer'],
+          'user.changes.roles': ['customer', 'admin'],
+          'http.route': '/account/profile',
+        }),
+      ],
+    },
+    {
+      name: 'data theft: the orders of every customer read in a few minutes (no default rule: the lab writes one)',
+      atMillis: 40 * min,
+      expect: [],
+      build: (at, b) =>
+        Array.from({ length: 80 }, (_, i) =>
+          b.rec(at + i * 2_500, 'secmon.sensitive.read', SEV.WARN, {
+            'event.action': 'sensitive_read',
+            'client.address': ATTACKER,
+            'user.id': carol.id,
+            'user.roles': ['customer', 'admin'],
+            'secmon.resource.type': 'order',
+            'secmon.resource.id': String(20_000 + i * 13),
+            'http.route': '/admin/orders/:id',
+            'user_agent.original': BROWSER_SPOOF,
+          }),
+        ),
+    },
+    {
+      name: 'card testing with stolen card numbers',
+      atMillis: 50 * min,
+      expect: [{ rule: 'payment.card_testing', group: { 'client.address': ATTACKER } }],
+      build: (at, b) =>
+        Array.from({ length: 7 }, (_, i) =>
+          b.rec(at + i * 25_000, 'secmon.payment.fail', SEV.WARN, {
+            'event.action': 'payment_fail',
+            'event.outcome': 'failure',
+            'error.type': i % 3 === 0 ? 'insufficient_funds' : 'card_declined',
+            'client.address': ATTACKER,
+            'user.id': carol.id,
+            'secmon.payment.provider': 'fakepay',
+          }),
+        ),
     },
   ];
 }
