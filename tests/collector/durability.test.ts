@@ -69,4 +69,37 @@ describe.skipIf(!available)('durability: backend outage and SIGKILL', () => {
     expect(duplicates).toBe(0);
     await second.stop();
   });
+
+  it('keeps the queued events across a graceful restart (SIGTERM) during the outage', async () => {
+    const backendPort = await freePort();
+    const stateDir = makeStateDir('secmon-durability-');
+    const env = {
+      SECMON_BACKEND_ENDPOINT: `http://127.0.0.1:${backendPort}`,
+      SECMON_ALERTS_ENDPOINT: `http://127.0.0.1:${backendPort}`,
+      SECMON_RETRY_MAX_INTERVAL: '2s',
+    };
+    const n = 500;
+    const first = await startCollector({ stateDir, env });
+    const sender = new SecurityEventSender(first.otlpHttpUrl);
+    for (let i = 0; i < n; i++) sender.event('secmon.authz.fail', { 'client.address': '203.0.113.201', 'e2e.seq': i });
+    await sender.flush();
+    await sender.shutdown();
+    await waitUntil(async () => (await selfMetric(first.ports.telemetry, 'otelcol_receiver_accepted_log_records')) >= n, 30_000, 'n accepted records');
+    await first.stop(); // SIGTERM while the exporters are retrying: in-flight requests go back to the queue
+
+    const second = await startCollector({ stateDir, env, ports: first.ports });
+    const late = await OtlpCaptureServer.start({ port: backendPort });
+    try {
+      const seqs = () => late.logs().filter((r) => r.attributes['e2e.seq'] !== undefined).map((r) => Number(r.attributes['e2e.seq']));
+      await waitUntil(() => new Set(seqs()).size >= n, 60_000, `all ${n} events at the backend (got ${new Set(seqs()).size})`);
+      await waitUntil(async () => (await selfMetric(second.ports.telemetry, 'otelcol_exporter_queue_size', 'otlp_http/backend')) === 0, 30_000, 'the queue drained');
+      const received = seqs();
+      console.log(`durability (graceful): sent ${n}, delivered ${new Set(received).size} distinct, ${received.length - new Set(received).size} duplicate(s)`);
+      expect(new Set(received).size).toBe(n);
+      expect(received.length - new Set(received).size).toBe(0);
+    } finally {
+      await second.stop();
+      await late.close();
+    }
+  });
 });
