@@ -89,6 +89,7 @@ const RESERVED_PREFIXES: readonly string[] = [
 const CUSTOM_DEFAULT_CATEGORY: readonly string[] = Object.freeze(['api']);
 const CUSTOM_DEFAULT_TYPE: readonly string[] = Object.freeze(['info']);
 const MAX_CUSTOM_COMPILED = 1024;
+const TOKEN_CACHE_MAX = 1024;
 
 const textDecoder = new TextDecoder('utf-8', { fatal: false });
 let developmentKeyWarned = false;
@@ -142,6 +143,8 @@ export class SecurityEvents {
   private readonly _recordCounts: boolean;
   private readonly _configValueKeys: ReadonlySet<string>;
   private readonly _customEvents = new Map<string, CompiledEvent>();
+  /** Strings already known to be valid tokens (bounded; only clean values are cached, so no count is skipped). */
+  private readonly _tokens = new Map<string, string>();
 
   constructor(options: SecurityEventsOptions = {}) {
     const d = DEFAULT_SECURITY_EVENTS_OPTIONS;
@@ -700,7 +703,18 @@ export class SecurityEvents {
       } catch {
         route = undefined;
       }
-      if (route !== undefined) this._setString(attrs, 'http.route', route, NAME_MAX);
+      if (route !== undefined) {
+        if (route === state.routeRaw && state.memoOwner === this) attrs['http.route'] = state.routeValue!;
+        else {
+          const value = this._scrubString(route, NAME_MAX);
+          if (value !== undefined) {
+            attrs['http.route'] = value;
+            // Routes repeat for every event of a request: remember the last one sanitised.
+            state.routeRaw = route;
+            state.routeValue = value;
+          }
+        }
+      }
     }
     if (attrs['session.id'] === undefined) {
       let sid: string | undefined;
@@ -739,10 +753,15 @@ export class SecurityEvents {
     return undefined;
   }
 
-  private _setString(attrs: Attrs, key: string, v: unknown, max: number): boolean {
+  private _scrubString(v: unknown, max: number): string | undefined {
     const s = this._str(v);
+    return s === undefined ? undefined : this._scrubber.scrub(s, Math.min(max, this._maxString));
+  }
+
+  private _setString(attrs: Attrs, key: string, v: unknown, max: number): boolean {
+    const s = this._scrubString(v, max);
     if (s === undefined) return false;
-    attrs[key] = this._scrubber.scrub(s, Math.min(max, this._maxString));
+    attrs[key] = s;
     return true;
   }
 
@@ -805,8 +824,19 @@ export class SecurityEvents {
 
   /** Enum-like values (error.type, methods, outcomes): lower snake case, never free text. */
   private _token(v: unknown): string | undefined {
+    // Fast path: tokens are low-cardinality constants (`invalid_credentials`, `password`...).
+    if (typeof v === 'string') {
+      const hit = this._tokens.get(v);
+      if (hit !== undefined) return hit;
+    }
     const raw = this._str(v);
     if (raw === undefined) return undefined;
+    const t = this._tokenize(raw);
+    if (this._tokens.size < TOKEN_CACHE_MAX && t === raw) this._tokens.set(raw, t);
+    return t;
+  }
+
+  private _tokenize(raw: string): string {
     // Redact first: a secret can be token-shaped (`sk_live_...`) or embedded (`password=hunter2`).
     const s = this._scrubber.scrub(raw, TOKEN_MAX * 4);
     if (s.length <= TOKEN_MAX && TOKEN_RE.test(s)) return s;
@@ -849,14 +879,19 @@ export class SecurityEvents {
   }
 
   private _hashLogin(v: unknown): string | undefined {
-    let s = this._str(v);
-    if (s === undefined) return undefined;
-    if (s.length > HASH_INPUT_MAX) s = s.slice(0, HASH_INPUT_MAX);
+    if (typeof v === 'string') {
+      // Fast path: the same login string seen recently (normalisation and HMAC both skipped).
+      const hit = this._pseudonyms.cached('user', v);
+      if (hit !== undefined) return hit;
+    }
+    const raw = this._str(v);
+    if (raw === undefined) return undefined;
+    let s = raw.length > HASH_INPUT_MAX ? raw.slice(0, HASH_INPUT_MAX) : raw;
     if (this._normalizeLogin) {
       s = s.trim().toLowerCase();
       if (NON_ASCII.test(s)) s = s.normalize('NFC');
     }
-    return this._pseudonyms.hash('user', s);
+    return this._pseudonyms.hash('user', s, raw.length > HASH_INPUT_MAX ? s : raw);
   }
 
   private _setHash(attrs: Attrs, key: string, kind: PseudonymKind, v: unknown): void {

@@ -17,7 +17,8 @@ const HEX_LENGTH = 32;
  */
 export class Pseudonymizer {
   private readonly _key: Buffer;
-  private readonly _cache = new Map<string, string>();
+  // One cache per kind, keyed by the raw value: no concatenation (and re-hashing of a new string) per lookup.
+  private readonly _caches: Record<PseudonymKind, Map<string, string>> = { user: new Map(), session: new Map(), token: new Map() };
   private readonly _cacheSize: number;
 
   constructor(key: string | Uint8Array, cacheSize: number) {
@@ -25,17 +26,29 @@ export class Pseudonymizer {
     this._cacheSize = cacheSize;
   }
 
-  hash(kind: PseudonymKind, value: string): string {
-    const input = PREFIX[kind] + value;
-    const cached = this._cache.get(input);
-    if (cached !== undefined) return cached;
-    const out = createHmac('sha256', this._key).update(input, 'utf8').digest('hex').slice(0, HEX_LENGTH);
+  /** Cached pseudonym for a raw (not yet normalised) value, or undefined. */
+  cached(kind: PseudonymKind, raw: string): string | undefined {
+    return this._caches[kind].get(raw);
+  }
+
+  /**
+   * Pseudonym of `value`; cached under `raw` (the caller's value before normalisation, so that the next
+   * identical call skips normalisation too).
+   */
+  hash(kind: PseudonymKind, value: string, raw: string = value): string {
+    const cache = this._caches[kind];
+    const hit = cache.get(raw);
+    if (hit !== undefined) return hit;
+    const out = createHmac('sha256', this._key)
+      .update(PREFIX[kind] + value, 'utf8')
+      .digest('hex')
+      .slice(0, HEX_LENGTH);
     if (this._cacheSize > 0) {
-      if (this._cache.size >= this._cacheSize) {
-        const oldest = this._cache.keys().next().value;
-        if (oldest !== undefined) this._cache.delete(oldest);
+      if (cache.size >= this._cacheSize) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) cache.delete(oldest);
       }
-      this._cache.set(input, out);
+      cache.set(raw, out);
     }
     return out;
   }

@@ -23,6 +23,9 @@ export class RequestState {
   memoOwner: object | undefined = undefined;
   /** Sanitised static attributes as [key, value, key, value...]. */
   memo: (string | number)[] | undefined = undefined;
+  /** Last route seen and its sanitised value (same owner as `memo`). */
+  routeRaw: string | undefined = undefined;
+  routeValue: string | undefined = undefined;
 
   constructor(data: SecurityRequestContext) {
     this.data = data;

@@ -4,9 +4,12 @@ import { randomFillSync } from 'node:crypto';
 // lexicographically sortable by time. Used for `log.record.uid` so the processor can cite events in alerts.
 
 const ENCODING = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const BYTES_PER_ID = 10;
-// One randomFillSync per 409 ids instead of one per id: the syscall dominates otherwise.
-const POOL_IDS = 409;
+const CODES: readonly number[] = Array.from(ENCODING, (c) => c.charCodeAt(0));
+// 16 random bytes per id, 5 bits used from each (80 bits, uniform): one table lookup per character and one
+// flat String.fromCharCode, measured faster than 16 concatenations with bit juggling across byte boundaries.
+const BYTES_PER_ID = 16;
+// One randomFillSync per 256 ids instead of one per id: the call dominates otherwise.
+const POOL_IDS = 256;
 const pool = Buffer.allocUnsafe(BYTES_PER_ID * POOL_IDS);
 let poolOffset = pool.length;
 let lastTime = -1;
@@ -23,24 +26,6 @@ function encodeTime(ms: number): string {
   return out;
 }
 
-function encode40(b: Buffer, o: number): string {
-  const b0 = b[o]!;
-  const b1 = b[o + 1]!;
-  const b2 = b[o + 2]!;
-  const b3 = b[o + 3]!;
-  const b4 = b[o + 4]!;
-  return (
-    ENCODING[b0 >> 3]! +
-    ENCODING[((b0 & 7) << 2) | (b1 >> 6)]! +
-    ENCODING[(b1 >> 1) & 31]! +
-    ENCODING[((b1 & 1) << 4) | (b2 >> 4)]! +
-    ENCODING[((b2 & 15) << 1) | (b3 >> 7)]! +
-    ENCODING[(b3 >> 2) & 31]! +
-    ENCODING[((b3 & 3) << 3) | (b4 >> 5)]! +
-    ENCODING[b4 & 31]!
-  );
-}
-
 /** A new ULID for the given time in epoch milliseconds. */
 export function ulid(nowMs: number): string {
   if (nowMs !== lastTime) {
@@ -51,9 +36,19 @@ export function ulid(nowMs: number): string {
     randomFillSync(pool);
     poolOffset = 0;
   }
+  const b = pool;
   const o = poolOffset;
   poolOffset += BYTES_PER_ID;
-  return lastTimePrefix + encode40(pool, o) + encode40(pool, o + 5);
+  const C = CODES;
+  return (
+    lastTimePrefix +
+    String.fromCharCode(
+      C[b[o]! & 31]!, C[b[o + 1]! & 31]!, C[b[o + 2]! & 31]!, C[b[o + 3]! & 31]!,
+      C[b[o + 4]! & 31]!, C[b[o + 5]! & 31]!, C[b[o + 6]! & 31]!, C[b[o + 7]! & 31]!,
+      C[b[o + 8]! & 31]!, C[b[o + 9]! & 31]!, C[b[o + 10]! & 31]!, C[b[o + 11]! & 31]!,
+      C[b[o + 12]! & 31]!, C[b[o + 13]! & 31]!, C[b[o + 14]! & 31]!, C[b[o + 15]! & 31]!,
+    )
+  );
 }
 
 /** Milliseconds encoded in a ULID's first 10 characters (for tests and tools). */

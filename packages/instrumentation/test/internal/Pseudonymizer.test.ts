@@ -14,6 +14,6 @@ describe('Pseudonymizer', () => {
     const cached = new Pseudonymizer('key', 2);
     const uncached = new Pseudonymizer('key', 0);
     for (const v of ['a', 'b', 'c', 'a', 'b', 'd', 'a']) expect(cached.hash('user', v)).toBe(uncached.hash('user', v));
-    expect((cached as unknown as { _cache: Map<string, string> })._cache.size).toBe(2);
+    expect((cached as unknown as { _caches: { user: Map<string, string> } })._caches.user.size).toBe(2);
   });
 });
