@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import type { CliIo } from './CliIo.js';
 import { EXIT, UsageError, writeOut } from './CliIo.js';
-import { parseByteSize } from './internal/units.js';
+import { parseByteSize, parseDurationMillis } from './internal/units.js';
 import type { ServeFlags } from './serve/ServeConfig.js';
 import { PACKAGE_VERSION } from './version.js';
 
@@ -33,6 +33,8 @@ Options:
       --strict              stop with exit 2 at the first malformed, truncated or oversize line
       --max-line-size <n>   longest line read, e.g. 16MiB (default); longer lines are skipped and counted
       --top <n>             offending groups listed per rule (default 5)
+      --out-of-order <dur>  how far behind the newest event of its group an event may come and still
+                            count (default 10s); raise it for merged archives of several collectors
       --no-progress         no progress bar (it is only drawn on a terminal, for large inputs)
   -h, --help
 `;
@@ -120,6 +122,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           strict: { type: 'boolean', default: false },
           'max-line-size': { type: 'string', default: '16MiB' },
           top: { type: 'string', default: '5' },
+          'out-of-order': { type: 'string' },
           progress: { type: 'boolean', default: true },
         },
         ANALYZE_USAGE,
@@ -136,8 +139,16 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       }
       // Commands are loaded on demand: analyze need not pay for the OTel exporters serve loads.
       const { analyzeCommand } = await import('./analyze/analyzeCommand.js');
+      let outOfOrderMillis: number | undefined;
+      if (values['out-of-order'] !== undefined) {
+        outOfOrderMillis = parseDurationMillis(values['out-of-order']);
+        if (outOfOrderMillis === undefined) {
+          throw new UsageError(`analyze: --out-of-order must be a duration such as 10s or 5m, got "${String(values['out-of-order'])}"`);
+        }
+      }
       return analyzeCommand(
         {
+          ...(outOfOrderMillis === undefined ? {} : { outOfOrderMillis }),
           inputs: positionals,
           rules: (values['rules'] as string[] | undefined) ?? [],
           format,

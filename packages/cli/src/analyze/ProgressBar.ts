@@ -32,7 +32,8 @@ export class ProgressBar {
   constructor(options: ProgressBarOptions) {
     this._write = options.write;
     this._total = options.totalBytes;
-    this._columns = Math.max(40, options.columns ?? 80);
+    // A pty without a size reports 0 columns: assume 80.
+    this._columns = options.columns !== undefined && options.columns > 0 ? options.columns : 80;
     this._delay = options.delayMillis ?? 500;
     this._timer = setInterval(() => this._draw(), options.intervalMillis ?? 100);
     this._timer.unref();
@@ -54,17 +55,21 @@ export class ProgressBar {
     const elapsed = Date.now() - this._started;
     if (elapsed < this._delay) return;
     const rate = Math.round(this._events / (elapsed / 1000));
-    const right = ` ${mib(this._bytes)}${this._total !== undefined ? `/${mib(this._total)}` : ''} MiB  ${formatCount(this._events)} events  ${formatCount(rate)}/s`;
+    const total = this._total !== undefined && this._total > 0 ? this._total : undefined;
+    const size = total === undefined ? `${mib(this._bytes)} MiB` : `${mib(this._bytes)}/${mib(total)} MiB`;
+    const right = `${size}  ${formatCount(this._events)} events  ${formatCount(rate)}/s`;
     let line: string;
-    if (this._total !== undefined && this._total > 0) {
-      const fraction = Math.min(1, this._bytes / this._total);
-      const width = Math.max(10, this._columns - right.length - 8);
-      const filled = Math.round(fraction * width);
-      line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor(fraction * 100)).padStart(3)}%${right}`;
+    if (total !== undefined) {
+      const fraction = Math.min(1, this._bytes / total);
+      const percent = `${String(Math.floor(fraction * 100)).padStart(3)}%`;
+      // The bar takes what the terminal width leaves, up to 40 cells; on a narrow terminal only the numbers.
+      const width = Math.min(40, this._columns - 1 - right.length - percent.length - 5);
+      const filled = Math.floor(fraction * Math.max(width, 0));
+      line = width >= 10 ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent}  ${right}` : `${percent}  ${right}`;
     } else {
-      line = `reading…${right}`;
+      line = `reading  ${right}`;
     }
-    this._write(`\r${line.slice(0, this._columns - 1)}`);
+    this._write(`\r${line.slice(0, this._columns - 1)}\u001b[K`);
     this._drawn = true;
   }
 }

@@ -27,6 +27,8 @@ export interface AnalyzeOptions {
   maxLineBytes: number;
   progress: boolean;
   topKeys: number;
+  /** Out-of-order tolerance of the rule windows, in milliseconds; undefined = the engine's default. */
+  outOfOrderMillis?: number;
 }
 
 /** Inputs at least this large (in total) get a progress bar on a terminal. */
@@ -68,7 +70,11 @@ export async function analyzeCommand(options: AnalyzeOptions, io: CliIo): Promis
     summary.add(alert);
     if (jsonl) pendingOut.push(alertToJsonLine(alert));
   };
-  const detector = new Detector(loaded.rules, onAlert);
+  const detector = new Detector(
+    loaded.rules,
+    onAlert,
+    options.outOfOrderMillis === undefined ? {} : { outOfOrderToleranceMillis: options.outOfOrderMillis },
+  );
   const emit = detector.process;
 
   const totalBytes = sources.every((s) => s.size !== undefined)
@@ -133,18 +139,19 @@ export async function analyzeCommand(options: AnalyzeOptions, io: CliIo): Promis
   progress?.stop();
 
   const elapsedMillis = Date.now() - started;
+  const engine = detector.stats();
   if (jsonl) {
-    if (stats.badLines > 0 || stats.sourceErrors.count > 0) {
+    if (stats.badLines > 0 || stats.sourceErrors.count > 0 || engine.lateEvents > 0 || engine.evictions > 0) {
       const style = createStyle(io.stderr.isTTY === true, io.env);
       // Only the input section: the alerts are on stdout.
-      await writeOut(io.stderr, renderInputSection(stats, elapsedMillis, style).join('\n') + '\n');
+      await writeOut(io.stderr, renderInputSection(stats, elapsedMillis, style, engine).join('\n') + '\n');
     }
   } else {
     const style = createStyle(io.stdout.isTTY === true, io.env);
     const report = renderTextReport(
       summary,
       stats,
-      { ruleCount: loaded.rules.length, ruleSources: loaded.sources, elapsedMillis, topKeys: options.topKeys },
+      { ruleCount: loaded.rules.length, ruleSources: loaded.sources, elapsedMillis, engine, topKeys: options.topKeys },
       style,
     );
     await writeOut(io.stdout, report);

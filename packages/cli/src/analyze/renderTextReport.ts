@@ -12,6 +12,7 @@ export interface ReportContext {
   /** Where the rules came from: file paths, or "default pack". */
   ruleSources: string[];
   elapsedMillis: number;
+  engine?: EngineCounters;
   /** Groups shown per rule. Default 5. */
   topKeys?: number;
   /** Alerts shown in the timeline. Default 50. */
@@ -117,12 +118,20 @@ export function renderTextReport(summary: AlertSummary, stats: InputStats, ctx: 
   }
 
   out.push('');
-  out.push(...renderInputSection(stats, ctx.elapsedMillis, style));
+  out.push(...renderInputSection(stats, ctx.elapsedMillis, style, ctx.engine));
   return out.join('\n') + '\n';
 }
 
 /** The "Input" section: counters and every kind of bad line with positions (escaped). */
-export function renderInputSection(stats: InputStats, elapsedMillis: number, style: Style): string[] {
+/** What the rule engine dropped or could not group: it changes what the alerts mean, so the report says it. */
+export interface EngineCounters {
+  lateEvents: number;
+  evictions: number;
+  ungroupedEvents: number;
+  malformedEvents: number;
+}
+
+export function renderInputSection(stats: InputStats, elapsedMillis: number, style: Style, engine?: EngineCounters): string[] {
   const out: string[] = [];
   out.push(style.bold('Input'));
   const seconds = elapsedMillis / 1000;
@@ -133,6 +142,14 @@ export function renderInputSection(stats: InputStats, elapsedMillis: number, sty
   if (stats.unnamed > 0) out.push(`  ${plural(stats.unnamed, 'record')} without an event name (not security events; ignored)`);
   if (stats.untimed > 0) out.push(style.yellow(`  ${plural(stats.untimed, 'record')} without a timestamp (ignored)`));
   if (stats.otherSignals > 0) out.push(`  ${plural(stats.otherSignals, 'line')} of spans or metrics (ignored)`);
+  if (engine !== undefined) {
+    if (engine.lateEvents > 0) {
+      out.push(style.yellow(`  ${plural(engine.lateEvents, 'event')} arrived too far out of time order and were not counted (see --out-of-order)`));
+    }
+    if (engine.evictions > 0) out.push(style.yellow(`  ${plural(engine.evictions, 'rule state')} evicted by the memory caps (counts may be low)`));
+    if (engine.ungroupedEvents > 0) out.push(`  ${plural(engine.ungroupedEvents, 'matching event')} without the rule's group-by attribute (not counted)`);
+    if (engine.malformedEvents > 0) out.push(style.yellow(`  ${plural(engine.malformedEvents, 'event')} with an unusable time (not counted)`));
+  }
   problems(out, style, stats.malformed, 'malformed line');
   problems(out, style, stats.truncated, 'truncated line');
   problems(out, style, stats.oversize, 'oversize line');

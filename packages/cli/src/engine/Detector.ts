@@ -1,4 +1,4 @@
-import type { Alert, Rule } from '@secmon/processor';
+import type { Alert, Rule, RuleEngineStats } from '@secmon/processor';
 import { RuleEngine } from '@secmon/processor';
 import type { AlertRecord } from '../analyze/AlertRecord.js';
 import type { LogEvent } from '../input/LogEvent.js';
@@ -26,6 +26,11 @@ export function toAlertRecord(alert: Alert): AlertRecord {
 export interface DetectorOptions {
   /** Also receives the processor's own alert objects (serve exports them as telemetry). */
   onEngineAlert?: (alert: Alert) => void;
+  /**
+   * How far behind the newest event of its group an event may arrive and still count, in milliseconds.
+   * Default: the engine's (10 000).
+   */
+  outOfOrderToleranceMillis?: number;
 }
 
 /**
@@ -39,6 +44,7 @@ export class Detector {
     const onEngineAlert = options.onEngineAlert;
     this._engine = new RuleEngine({
       rules,
+      ...(options.outOfOrderToleranceMillis === undefined ? {} : { outOfOrderToleranceMillis: options.outOfOrderToleranceMillis }),
       onAlert: (alert) => {
         onAlert(toAlertRecord(alert));
         onEngineAlert?.(alert);
@@ -53,6 +59,11 @@ export class Detector {
 
   /** End of input. The engine fires on arrival, so nothing is pending; kept for engines that buffer. */
   finish(): void {}
+
+  /** The engine's counters (late events, evictions...), for the report. */
+  stats(): RuleEngineStats {
+    return this._engine.stats();
+  }
 
   get engine(): RuleEngine {
     return this._engine;
