@@ -13,6 +13,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
+import { configureSecurityLogging, SecurityEvents } from '@secmon/instrumentation';
 import { OtlpCaptureServer } from '@secmon/test-utils';
 import { ALERT_EVENT_NAME, ALERT_SPAN_NAME, EVENTS } from '@secmon/semconv';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -140,6 +141,27 @@ describe('secmon serve', () => {
     expect(alertLog.traceId).toBe(span!.traceId);
     expect(alertLog.attributes['secmon.alert.record_uids']).toEqual(Array.from({ length: 10 }, (_, i) => `uid-203.0.113.7-${i}`));
     await app.provider.shutdown();
+  });
+
+  it('should detect attacks in events from @secmon/instrumentation (SecurityEvents + configureSecurityLogging + OTLP exporter)', async () => {
+    const serve = await startServe();
+    const logging = configureSecurityLogging({
+      // protobuf + gzip: also what the collector's otlphttp exporter sends by default.
+      exporter: new OTLPLogExporterProto({ url: `${serve.url}/v1/logs`, compression: 'gzip' as never }),
+      resource: resourceFromAttributes({ 'service.name': 'shop' }),
+      registerGlobal: false,
+      scheduledDelayMillis: 20,
+    });
+    const security = new SecurityEvents({ loggerProvider: logging.loggerProvider, pseudonymKey: 'k'.repeat(32) });
+    // Password spraying: one address, twelve accounts; the instrumentation pseudonymises each login.
+    for (let i = 0; i < 12; i++) {
+      security.authn.loginFail({ login: `user${i}@example.com`, userExists: false, clientAddress: '203.0.113.77', reason: 'user_not_found' });
+    }
+    await logging.loggerProvider.forceFlush();
+    const spans = await capture.waitForSpans(2);
+    expect(spans.map((s) => s.attributes['security_rule.uuid']).sort()).toEqual(['authn.brute_force.client', 'authn.password_spraying']);
+    expect(spans.every((s) => s.attributes['client.address'] === '203.0.113.77')).toBe(true);
+    await logging.shutdown();
   });
 
   it('should accept OTLP/JSON with gzip from the JSON exporter, and export alerts as OTLP/JSON when asked', async () => {
