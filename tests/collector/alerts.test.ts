@@ -24,7 +24,7 @@ describe.skipIf(!available)('alerts reach their pipelines', () => {
     collector = await startCollector({ env: { SECMON_BACKEND_ENDPOINT: backend.url, SECMON_ALERTS_ENDPOINT: alerts.url } });
     sender = new SecurityEventSender(collector.otlpHttpUrl);
 
-    for (let i = 0; i < 5; i++) sender.event('secmon.authn.login_fail', { 'client.address': '203.0.113.77', 'user.hash': 'hm_1' });
+    for (let i = 0; i < 5; i++) sender.security.authn.loginFail({ clientAddress: '203.0.113.77', login: 'bob', userExists: true, method: 'password' });
     sender.span('GET /login'); // an ordinary span
     sender.alert('brute_force_per_client', 'critical', { 'client.address': '203.0.113.77', 'secmon.alert.count': 5, 'secmon.alert.threshold': 5 }, [
       { context: evidence, attributes: { 'log.record.uid': '01JDEMO0000000000000000001' } },

@@ -21,32 +21,36 @@ const FIXTURE = join(FIXTURES_DIR, 'collector-archive.jsonl');
 /** A morning of a small shop, with attacks, at fixed event times (2026-11-20T09:00:00Z onwards). */
 function scenario(sender: SecurityEventSender): number {
   const t0 = Date.UTC(2026, 10, 20, 9, 0, 0);
+  const at = (seconds: number) => t0 + seconds * 1000;
+  const s = sender.security;
   let n = 0;
-  const at = (seconds: number) => ({ timestamp: t0 + seconds * 1000 });
-  const ev = (name: string, attrs: Record<string, string | number | boolean | string[]>, seconds: number) => {
-    sender.event(name, attrs, at(seconds));
-    n++;
-  };
-  ev('secmon.authn.login_success', { 'client.address': '192.0.2.10', 'user.id': 'u-1', 'secmon.authn.method': 'password' }, 0);
-  ev('secmon.session.created', { 'client.address': '192.0.2.10', 'user.id': 'u-1', 'session.id': 'hs_9a1' }, 1);
+  s.authn.loginSuccess({ clientAddress: '192.0.2.10', userId: 'u-1', login: 'dana', method: 'password', timestamp: at(0) });
+  s.session.created({ clientAddress: '192.0.2.10', userId: 'u-1', sessionId: 'sess-9a1', timestamp: at(1) });
+  n += 2;
   // brute force on one account from one client, then a success: possible account takeover
   for (let i = 0; i < 8; i++) {
-    ev('secmon.authn.login_fail', { 'client.address': '203.0.113.50', 'user.hash': 'hm_alice', 'secmon.authn.method': 'password', 'error.type': 'invalid_credentials', 'secmon.user.exists': true }, 60 + i * 10);
+    s.authn.loginFail({ clientAddress: '203.0.113.50', login: 'alice', userExists: true, method: 'password', reason: 'invalid_credentials', timestamp: at(60 + i * 10) });
+    n++;
   }
-  ev('secmon.authn.login_successafterfail', { 'client.address': '203.0.113.50', 'user.id': 'u-2', 'secmon.authn.method': 'password', 'secmon.authn.failed_attempts': 8 }, 150);
+  s.authn.loginSuccessAfterFail({ clientAddress: '203.0.113.50', userId: 'u-2', login: 'alice', method: 'password', failedAttempts: 8, timestamp: at(150) });
+  n++;
   // password spraying: one client, many accounts
   for (let i = 0; i < 6; i++) {
-    ev('secmon.authn.login_fail', { 'client.address': '198.51.100.7', 'user.hash': `hm_user${i}`, 'secmon.authn.method': 'password', 'error.type': 'user_not_found', 'secmon.user.exists': false }, 300 + i * 15);
+    s.authn.loginFail({ clientAddress: '198.51.100.7', login: `user${i}`, userExists: false, method: 'password', reason: 'user_not_found', timestamp: at(300 + i * 15) });
+    n++;
   }
   // authorization failures on the admin API
   for (let i = 0; i < 4; i++) {
-    ev('secmon.authz.fail', { 'client.address': '203.0.113.50', 'user.id': 'u-2', 'http.route': '/admin/users/:id', 'http.response.status_code': 403, 'error.type': 'forbidden' }, 420 + i * 5);
+    s.authz.fail({ clientAddress: '203.0.113.50', userId: 'u-2', route: '/admin/users/:id', statusCode: 403, reason: 'forbidden', timestamp: at(420 + i * 5) });
+    n++;
   }
   // card testing
   for (let i = 0; i < 5; i++) {
-    ev('secmon.payment.fail', { 'client.address': '198.51.100.99', 'user.id': 'u-3', 'secmon.payment.provider': 'fakepay', 'error.type': 'card_declined' }, 600 + i * 3);
+    s.payment.fail({ clientAddress: '198.51.100.99', userId: 'u-3', provider: 'fakepay', reason: 'card_declined', timestamp: at(600 + i * 3) });
+    n++;
   }
-  ev('secmon.config.change', { 'user.id': 'u-admin', 'secmon.config.key': 'payments.max_retries', 'secmon.config.secret': false }, 900);
+  s.config.change({ userId: 'u-admin', key: 'payments.max_retries', secret: false, timestamp: at(900) });
+  n++;
   // an application log: not a security event, not archived
   sender.raw({ severityNumber: SeverityNumber.INFO, body: 'GET /health 200' });
   return n;

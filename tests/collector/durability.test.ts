@@ -43,7 +43,7 @@ describe.skipIf(!available)('durability: backend outage and SIGKILL', () => {
     const first = await startCollector({ stateDir, env });
 
     const sender = new SecurityEventSender(first.otlpHttpUrl);
-    for (let i = 0; i < N; i++) sender.event('secmon.authn.login_fail', { 'client.address': '203.0.113.200', 'e2e.seq': i });
+    for (let i = 0; i < N; i++) sender.security.authn.loginFail({ clientAddress: '203.0.113.200', login: 'carol', attributes: { 'e2e.seq': i } });
     await sender.flush();
     await sender.shutdown();
     // the gateway accepted every record (the receiver answers once the record is in the persistent queue)
@@ -81,7 +81,7 @@ describe.skipIf(!available)('durability: backend outage and SIGKILL', () => {
     const n = 500;
     const first = await startCollector({ stateDir, env });
     const sender = new SecurityEventSender(first.otlpHttpUrl);
-    for (let i = 0; i < n; i++) sender.event('secmon.authz.fail', { 'client.address': '203.0.113.201', 'e2e.seq': i });
+    for (let i = 0; i < n; i++) sender.security.authz.fail({ clientAddress: '203.0.113.201', userId: 'u-5', attributes: { 'e2e.seq': i } });
     await sender.flush();
     await sender.shutdown();
     await waitUntil(async () => (await selfMetric(first.ports.telemetry, 'otelcol_receiver_accepted_log_records')) >= n, 30_000, 'n accepted records');

@@ -33,14 +33,9 @@ describe.skipIf(!available)('gateway: events to the OTLP backend', () => {
     await alerts?.close();
   });
 
-  it('adds the ECS and OCSF fields of the catalogue to each event', async () => {
-    sender.event('secmon.authn.login_fail', {
-      'client.address': '203.0.113.7',
-      'user.hash': 'hm_3f2a',
-      'secmon.authn.method': 'password',
-      'error.type': 'invalid_credentials',
-    });
-    sender.event('secmon.authz.fail', { 'client.address': '203.0.113.8', 'user.id': 'u-42', 'http.route': '/admin/users' });
+  it('delivers instrumented events with ECS fields and the OCSF fields added by the gateway', async () => {
+    sender.security.authn.loginFail({ clientAddress: '203.0.113.7', login: 'alice', userExists: true, method: 'password', reason: 'invalid_credentials' });
+    sender.security.authz.fail({ clientAddress: '203.0.113.8', userId: 'u-42', route: '/admin/users', statusCode: 403 });
     await sender.flush();
     await backend.waitFor(() => backend.logs().filter((r) => r.eventName?.startsWith('secmon.')).length >= 2, { timeoutMs: 20_000 });
 
@@ -60,14 +55,17 @@ describe.skipIf(!available)('gateway: events to the OTLP backend', () => {
       'ocsf.severity_id': 2,
     });
     expect(fail?.severityNumber).toBe(13);
+    expect(fail?.attributes['user.hash']).toMatch(/^[0-9a-f]{16,}$/); // keyed pseudonym of the login, by the instrumentation
+    expect(JSON.stringify(fail?.attributes)).not.toContain('alice');
     expect(fail?.resource['service.name']).toBe('e2e-shop');
 
     const denied = backend.logs().find((r) => r.eventName === 'secmon.authz.fail');
-    expect(denied?.attributes).toMatchObject({ 'event.action': 'authz_fail', 'event.category': ['api'], 'event.type': ['access', 'denied'], 'ocsf.class_uid': 6003, 'ocsf.severity_id': 4 });
+    expect(denied?.attributes).toMatchObject({ 'event.action': 'authz_fail', 'event.category': ['api'], 'event.type': ['access', 'denied'], 'ocsf.class_uid': 6003, 'ocsf.severity_id': 4, 'http.route': '/admin/users' });
   });
 
   it('keeps the outcome and ECS fields the application set (insert only)', async () => {
-    sender.event('secmon.authz.admin', { 'event.outcome': 'failure', 'event.type': ['admin', 'deletion'], 'user.id': 'u-1' });
+    // a producer that sets its own ECS fields (another SDK, a recipe): the gateway only fills what is missing
+    sender.bypass('secmon.authz.admin', { 'event.outcome': 'failure', 'event.type': ['admin', 'deletion'], 'user.id': 'u-1' });
     await sender.flush();
     await backend.waitFor(() => backend.logs().some((r) => r.eventName === 'secmon.authz.admin'), { timeoutMs: 20_000 });
     const admin = backend.logs().find((r) => r.eventName === 'secmon.authz.admin');
@@ -75,8 +73,8 @@ describe.skipIf(!available)('gateway: events to the OTLP backend', () => {
   });
 
   it('masks what is on the never-log list before anything leaves the gateway', async () => {
-    // a misconfigured application: raw secrets in attributes and in the body
-    sender.event(
+    // a misconfigured application that bypasses the instrumentation: raw secrets in attributes and in the body
+    sender.bypass(
       'secmon.authn.login_fail',
       {
         'client.address': '198.51.100.23',
@@ -96,6 +94,8 @@ describe.skipIf(!available)('gateway: events to the OTLP backend', () => {
     expect(rec?.attributes['url.full']).toBe('https://REDACTED:REDACTED@shop.example/callback?code=REDACTED&state=ok&token=REDACTED');
     expect(rec?.attributes['app.note']).toBe('customer card **** declined');
     expect(rec?.attributes['session.id']).toBe('hmac-session-7f3a');
+    // no ECS field came from this application: the generated mappings added them all
+    expect(rec?.attributes).toMatchObject({ 'event.action': 'authn_login_fail', 'event.kind': 'event', 'event.outcome': 'failure', 'ocsf.class_uid': 3002, 'ocsf.status_id': 2 });
     expect(String(rec?.body)).not.toContain('eyJhbGciOiJIUzI1NiJ9');
 
     const wire = Buffer.concat(backend.rawBodies()).toString('latin1');
@@ -109,7 +109,7 @@ describe.skipIf(!available)('gateway: events to the OTLP backend', () => {
 
   it('routes by event name: application logs reach the backend, not the archive', async () => {
     sender.raw({ severityNumber: SeverityNumber.INFO, body: 'GET /health 200', attributes: { 'e2e.marker': 'app-log' } });
-    sender.event('secmon.session.created', { 'e2e.marker': 'security', 'session.id': 'hmac-1' });
+    sender.security.session.created({ sessionId: 'raw-session-id-1', attributes: { 'e2e.marker': 'security' } });
     await sender.flush();
     await backend.waitFor(() => backend.logs().filter((r) => r.attributes['e2e.marker'] !== undefined).length >= 2, { timeoutMs: 20_000 });
     await waitUntil(() => readArchive(collector.archiveFile).some((r) => r.attributes['e2e.marker'] === 'security'), 20_000, 'the archive');
@@ -121,7 +121,7 @@ describe.skipIf(!available)('gateway: events to the OTLP backend', () => {
   });
 
   it('counts events by action and outcome on the Prometheus endpoint', async () => {
-    for (let i = 0; i < 3; i++) sender.event('secmon.authn.login_success', { 'client.address': '192.0.2.1', 'secmon.authn.method': 'password' });
+    for (let i = 0; i < 3; i++) sender.security.authn.loginSuccess({ clientAddress: '192.0.2.1', userId: 'u-9', method: 'password' });
     await sender.flush();
     let text = '';
     await waitUntil(

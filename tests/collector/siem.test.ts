@@ -19,15 +19,17 @@ const HOSTILE_NAME = 'mallory"] [forged@1 admin="true"] \\ end\nOct 11 22:14:15 
 
 /** The same events for every SIEM: two above the SIEM threshold, one below it, one alert. */
 function sendScenario(sender: SecurityEventSender): void {
-  sender.event('secmon.authn.login_fail', {
-    'client.address': '203.0.113.9',
-    'user.name': HOSTILE_NAME,
-    'secmon.authn.method': 'password',
-    'error.type': 'invalid_credentials',
-  });
-  sender.event('secmon.authz.fail', { 'client.address': '203.0.113.9', 'user.id': 'u-7', 'http.route': '/admin/users/:id' });
-  sender.event('secmon.authn.login_success', { 'client.address': '192.0.2.44', 'user.id': 'u-8', 'secmon.authn.method': 'password' });
+  sender.security.authn.loginFail({ clientAddress: '203.0.113.9', login: HOSTILE_NAME, userExists: false, method: 'password', reason: 'invalid_credentials' });
+  sender.security.authz.fail({ clientAddress: '203.0.113.9', userId: 'u-7', route: '/admin/users/:id', statusCode: 403 });
+  sender.security.authn.loginSuccess({ clientAddress: '192.0.2.44', userId: 'u-8', method: 'password' });
   sender.alert('brute_force_per_client', 'high', { 'client.address': '203.0.113.9', 'secmon.alert.count': 6 });
+}
+
+/** user.name of the hostile event as the instrumentation exported it (control characters already made visible). */
+function exportedName(backend: OtlpCaptureServer): string {
+  const name = backend.logs().find((r) => r.eventName === 'secmon.authn.login_fail')?.attributes['user.name'];
+  if (typeof name !== 'string') throw new Error('the hostile event did not reach the backend with user.name');
+  return name;
 }
 
 describe.skipIf(!hasRsyslog)('SIEM overlay: syslog RFC 5424 at rsyslog', () => {
@@ -48,12 +50,13 @@ describe.skipIf(!hasRsyslog)('SIEM overlay: syslog RFC 5424 at rsyslog', () => {
         SECMON_SYSLOG_TLS_INSECURE: 'true', // loopback test listener
       },
     });
-    sender = new SecurityEventSender(collector.otlpHttpUrl);
+    sender = new SecurityEventSender(collector.otlpHttpUrl, { recordUserName: true });
     sendScenario(sender);
     await sender.flush();
     await waitUntil(() => rsyslog.messages().length >= 3, 20_000, 'three syslog messages');
     // the INFO event reached the backend: it was routed away from the SIEM, not lost
     await backend.waitFor(() => backend.logs().some((r) => r.eventName === 'secmon.authn.login_success'), { timeoutMs: 20_000 });
+    await backend.waitFor(() => backend.logs().some((r) => r.eventName === 'secmon.authn.login_fail'), { timeoutMs: 20_000 });
   });
 
   afterAll(async () => {
@@ -100,10 +103,12 @@ describe.skipIf(!hasRsyslog)('SIEM overlay: syslog RFC 5424 at rsyslog', () => {
 
   it('escapes a hostile value: no forged SD element, no second message, the value intact after parsing', () => {
     const m = rsyslog.messages().find((x) => x.msgid === 'authn_login_fail')!;
-    // RFC 5424 escaping on the wire: \" \] \\ ; the newline written visibly
-    expect(m.structuredData).toContain(String.raw`user.name="mallory\"\] [forged@1 admin=\"true\"\] \\ end\\nOct 11`);
-    // rsyslog's parser gives back the original characters, with the newline as the two characters \n
-    expect(m.sd['secmon@32473']?.['user.name']).toBe(HOSTILE_NAME.replace('\n', '\\n'));
+    const name = exportedName(backend);
+    expect(name).toContain('mallory"] [forged@1 admin="true"]');
+    expect(name).not.toMatch(/[\r\n]/);
+    // RFC 5424 escaping on the wire (\" \] \\), and rsyslog's parser gives back exactly the exported value
+    expect(m.structuredData).toContain(String.raw`user.name="mallory\"\] [forged@1 admin=\"true\"\]`);
+    expect(m.sd['secmon@32473']?.['user.name']).toBe(name);
     expect(rsyslog.messages().some((x) => 'forged@1' in x.sd)).toBe(false);
     expect(rsyslog.messages().some((x) => x.raw.includes('sshd: Accepted') && x.msgid !== 'authn_login_fail')).toBe(false);
     expect(rsyslog.messages()).toHaveLength(3);
@@ -124,7 +129,7 @@ describe.skipIf(!available)('SIEM overlay: Splunk HEC', () => {
       overlays: ['overlays/splunk-hec.yaml'],
       env: { SECMON_BACKEND_ENDPOINT: backend.url, SECMON_ALERTS_ENDPOINT: backend.url, SECMON_HEC_ENDPOINT: hec.url, SECMON_HEC_TOKEN: token },
     });
-    sender = new SecurityEventSender(collector.otlpHttpUrl);
+    sender = new SecurityEventSender(collector.otlpHttpUrl, { recordUserName: true });
     sendScenario(sender);
     await sender.flush();
     await waitUntil(() => hec.events().length >= 3, 20_000, 'three HEC events');
@@ -168,12 +173,13 @@ describe.skipIf(!available)('SIEM overlay: Splunk HEC', () => {
     expect(alert.fields).toMatchObject({ 'security_rule.name': 'brute_force_per_client', 'ocsf.class_uid': '2004' });
   });
 
-  it('JSON-escapes hostile values: one event per line, the value intact', () => {
+  it('JSON-escapes hostile values: one event per line, the value intact', async () => {
+    await backend.waitFor(() => backend.logs().some((r) => r.eventName === 'secmon.authn.login_fail'), { timeoutMs: 20_000 });
     const fail = hec.events().find((e) => e.event === 'secmon.authn.login_fail')!;
-    expect(fail.fields?.['user.name']).toBe(HOSTILE_NAME);
+    expect(fail.fields?.['user.name']).toBe(exportedName(backend));
     const body = hec.requests.map((r) => r.body).join('\n');
     expect(body.split('\n').filter((l) => l.trim() !== '')).toHaveLength(3);
-    expect(body).toContain('\\"] [forged@1 admin=\\"true\\"] \\\\ end\\nOct 11');
+    expect(body).toContain('mallory\\"] [forged@1 admin=\\"true\\"]');
   });
 });
 
@@ -189,7 +195,7 @@ describe.skipIf(!available)('SIEM overlay: Elasticsearch (OTLP intake)', () => {
       overlays: ['overlays/elasticsearch.yaml'],
       env: { SECMON_BACKEND_ENDPOINT: backend.url, SECMON_ALERTS_ENDPOINT: backend.url, SECMON_ES_OTLP_ENDPOINT: es.url, SECMON_ES_API_KEY: 'es-e2e-key' },
     });
-    sender = new SecurityEventSender(collector.otlpHttpUrl);
+    sender = new SecurityEventSender(collector.otlpHttpUrl, { recordUserName: true });
     sendScenario(sender);
     await sender.flush();
     await es.waitFor(() => es.logs().length >= 3, { timeoutMs: 20_000 });

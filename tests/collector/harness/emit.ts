@@ -1,7 +1,7 @@
-// Sends security events and alerts to the collector over OTLP/HTTP with the OpenTelemetry JS SDK, using the
-// @secmon/semconv names and severities. @secmon/instrumentation was not published in the monorepo when these
-// suites were written; the records have the same wire shape (EventName field, catalogue severity, typed
-// attributes, constant body) and the ECS/OCSF fields are left out on purpose, so the suites see the collector add them.
+// Sends security events to the collector the way an application does: @secmon/instrumentation's SecurityEvents
+// on an OpenTelemetry SDK pipeline exporting OTLP/HTTP protobuf. Also, for the defence-in-depth suites, records
+// that bypass the instrumentation (`bypass`: what a legacy or misconfigured application sends, secrets included),
+// and alerts shaped as the rule engine raises them (a secmon.alert span with evidence links + the alert log record).
 import { SeverityNumber, SpanKind } from '@opentelemetry/api';
 import type { Attributes, Link } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
@@ -9,15 +9,23 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { SecurityEvents } from '@secmon/instrumentation';
 import { ALERT_EVENT_NAME, ALERT_SEVERITY_TO_OCSF, ALERT_SEVERITY_TO_SEVERITY_NUMBER, getEventDefinition } from '@secmon/semconv';
+
+/** The pseudonym key of the suites (32 bytes, as the instrumentation asks). */
+export const E2E_PSEUDONYM_KEY = 'e2e-pseudonym-key-0123456789abcdef';
 
 export interface SenderOptions {
   serviceName?: string;
   /** SDK queue; large enough that a test burst is never dropped by the SDK itself. */
   maxQueueSize?: number;
+  /** Let the instrumentation record `user.name` (opt-in PII). */
+  recordUserName?: boolean;
 }
 
 export class SecurityEventSender {
+  /** @secmon/instrumentation, exporting through this sender's SDK pipeline. Extra attributes take the `e2e.` prefix. */
+  readonly security: SecurityEvents;
   private readonly _logs: LoggerProvider;
   private readonly _traces: TracerProvider;
 
@@ -38,10 +46,20 @@ export class SecurityEventSender {
       resource,
       spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${otlpHttpUrl}/v1/traces` }), scheduledDelayMillis: 50 })],
     });
+    this.security = new SecurityEvents({
+      loggerProvider: this._logs,
+      pseudonymKey: E2E_PSEUDONYM_KEY,
+      environment: 'test',
+      customPrefix: 'e2e.',
+      recordUserName: options.recordUserName ?? false,
+    });
   }
 
-  /** One catalogue event: EventName, the catalogue's severity, the given attributes, no ECS/OCSF fields. */
-  event(name: string, attributes: Attributes, options: { body?: string; timestamp?: number } = {}): void {
+  /**
+   * A catalogue event that did NOT go through the instrumentation (a legacy or misconfigured application): the
+   * EventName and the catalogue's severity, the attributes as given (secrets included), no ECS/OCSF fields.
+   */
+  bypass(name: string, attributes: Attributes, options: { body?: string; timestamp?: number } = {}): void {
     const def = getEventDefinition(name);
     if (def === undefined) throw new Error(`${name} is not in the @secmon/semconv catalogue`);
     this._logs.getLogger('@secmon/e2e', '0.1.0').emit({
