@@ -52,6 +52,7 @@ export async function serveCommand(flags: ServeFlags, io: CliIo, control: ServeC
       telemetry.emit(alert);
     },
   });
+  const refusedStatuses = new Set<number>();
   const receiver = new OtlpHttpReceiver({
     host: config.host,
     port: config.port,
@@ -59,6 +60,12 @@ export async function serveCommand(flags: ServeFlags, io: CliIo, control: ServeC
     maxBodyBytes: config.maxBodyBytes,
     onEvents: (events) => {
       for (let i = 0; i < events.length; i++) detector.process(events[i]!);
+    },
+    // Said once per status, then only counted: a client stuck in a retry loop must not flood the log.
+    onRefused: (status, reason) => {
+      if (refusedStatuses.has(status)) return;
+      refusedStatuses.add(status);
+      void log(`refused a request with ${status} (${escapeForTerminal(reason, 200)}); further ${status}s are only counted`);
     },
   });
   try {
@@ -79,12 +86,16 @@ export async function serveCommand(flags: ServeFlags, io: CliIo, control: ServeC
   control.onListening?.(receiver.url);
 
   const signal = await new Promise<string>((resolve) => {
-    const onSignal = (name: string) => () => resolve(name);
-    const term = onSignal('SIGTERM');
-    const int = onSignal('SIGINT');
-    process.once('SIGTERM', term);
-    process.once('SIGINT', int);
-    void control.stop?.then(() => resolve('stop'));
+    const done = (name: string): void => {
+      process.off('SIGTERM', term);
+      process.off('SIGINT', int);
+      resolve(name);
+    };
+    const term = (): void => done('SIGTERM');
+    const int = (): void => done('SIGINT');
+    process.on('SIGTERM', term);
+    process.on('SIGINT', int);
+    void control.stop?.then(() => done('stop'));
   });
   await log(`${signal}: draining requests and flushing alerts`);
   await receiver.drain(config.shutdownTimeoutMillis);

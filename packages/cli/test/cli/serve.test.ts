@@ -84,6 +84,11 @@ function application(exporter: LogRecordExporter): { emitBruteForce: (ip: string
   return { emitBruteForce, provider };
 }
 
+async function waitForText(read: () => string, pattern: RegExp): Promise<void> {
+  for (let i = 0; i < 200 && !pattern.test(read()); i++) await new Promise((r) => setTimeout(r, 25));
+  expect(read()).toMatch(pattern);
+}
+
 function post(
   url: string,
   body: Buffer,
@@ -187,6 +192,9 @@ describe('secmon serve', () => {
     expect(JSON.parse(none.body)).toEqual({ code: 16, message: 'missing or wrong bearer token' });
     expect((await post(`${serve.url}/v1/logs`, body, { ...json, authorization: 'Bearer wrong-token-0123456789' })).status).toBe(401);
     expect((await post(`${serve.url}/v1/logs`, body, { ...json, authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    // The operator hears about it once, not once per request.
+    await waitForText(serve.stderr, /refused a request with 401 \(missing or wrong bearer token\); further 401s are only counted\n/);
+    expect(serve.stderr().match(/refused a request/g)).toHaveLength(1);
 
     // The SDK exporter with the standard header configuration gets through.
     const app = application(new OTLPLogExporterProto({ url: `${serve.url}/v1/logs`, headers: { authorization: `Bearer ${TOKEN}` } }));
