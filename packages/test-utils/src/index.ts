@@ -24,3 +24,5 @@ export type {
 } from './types.js';
 export { requireService, serviceAvailable, commandExists } from './requireService.js';
 export type { ServiceStatus, ServiceCheck, RequireServiceOptions } from './requireService.js';
+export { RedisServer, freePort } from './RedisServer.js';
+export type { RedisServerOptions } from './RedisServer.js';

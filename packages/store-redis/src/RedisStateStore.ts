@@ -1,0 +1,671 @@
+import { context, diag, metrics, type MeterProvider } from '@opentelemetry/api';
+import { BindOnceFuture, suppressTracing } from '@opentelemetry/core';
+import type { Rule, SharedDetection, StateStore, StateStoreBinding, StoreObservation } from '@secmon/processor';
+import type { Cluster, Redis } from 'ioredis';
+import {
+  compileRule,
+  groupKeyPart,
+  SCRIPT_EVENT_COUNT,
+  SCRIPT_VALUE_COUNT,
+  type ScriptOptions,
+  type ScriptRule,
+} from './internal/compileRule.js';
+import { isCluster, openConnection, type RedisConnection } from './connection.js';
+import { EVENT_COUNT_LUA, TEMPORAL_LUA, VALUE_COUNT_LUA } from './internal/scripts.js';
+import { WarnOnce } from './internal/WarnOnce.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+
+/** Options of {@link RedisStateStore}. Only `redis` is required; defaults in {@link DEFAULT_REDIS_STATE_STORE_CONFIG}. */
+export interface RedisStateStoreOptions {
+  /**
+   * The Redis to share state through: an ioredis `Redis` or `Cluster` you created (you keep ownership: the store
+   * never closes it; create it with `REDIS_CLIENT_DEFAULTS`), or a URL / `RedisOptions` from which the store
+   * creates (and on shutdown closes) its own client with `REDIS_CLIENT_DEFAULTS`.
+   */
+  readonly redis: RedisConnection;
+  /** Prefix of every key. Default `secmon:`. */
+  readonly keyPrefix?: string;
+  /** Observations queued for Redis; beyond it new ones are dropped (counted) and `status()` is `'degraded'`. Default 10 000. */
+  readonly maxQueueSize?: number;
+  /** Observations per pipelined batch. Default 1 000. */
+  readonly maxBatchSize?: number;
+  /** How long an observation may wait for a batch to fill, ms. Default 10 ms. */
+  readonly flushIntervalMillis?: number;
+  /** Delay before a failed batch is retried, ms. Default 250 ms. */
+  readonly retryDelayMillis?: number;
+  /** How long `forceFlush()`/`shutdown()` wait for the queue, ms. Default 5 000 ms. */
+  readonly flushTimeoutMillis?: number;
+  /** For a client the store creates: a command unanswered after this long fails, ms. Default 1 000 ms. */
+  readonly commandTimeoutMillis?: number;
+  /** For a client the store creates: longest delay between reconnection attempts, ms. Default 2 000 ms. */
+  readonly maxReconnectDelayMillis?: number;
+  /** Must equal the engines' `outOfOrderToleranceMillis`. Default 10 000 ms (the engine's default). */
+  readonly outOfOrderToleranceMillis?: number;
+  /** Must equal the engines' `maxEvidence`. Default 20. */
+  readonly maxEvidence?: number;
+  /** Must equal the engines' `maxDistinctValuesPerGroup`. Default 1 000. */
+  readonly maxDistinctValuesPerGroup?: number;
+  /** Must equal the engines' `maxEventsPerStep`. Default 256. */
+  readonly maxEventsPerStep?: number;
+  /** Self-metrics go here. Default: the global `MeterProvider`. */
+  readonly meterProvider?: MeterProvider;
+}
+
+/** The resolved defaults of {@link RedisStateStoreOptions}. */
+export const DEFAULT_REDIS_STATE_STORE_CONFIG = Object.freeze({
+  keyPrefix: 'secmon:',
+  maxQueueSize: 10_000,
+  maxBatchSize: 1_000,
+  flushIntervalMillis: 10,
+  retryDelayMillis: 250,
+  flushTimeoutMillis: 5_000,
+  commandTimeoutMillis: 1_000,
+  maxReconnectDelayMillis: 2_000,
+  outOfOrderToleranceMillis: 10_000,
+  maxEvidence: 20,
+  maxDistinctValuesPerGroup: 1_000,
+  maxEventsPerStep: 256,
+});
+
+/** Counters of a {@link RedisStateStore} (monotonic, except `queued` and `status`). */
+export interface RedisStateStoreStats {
+  status: 'shared' | 'degraded';
+  /** Observations waiting for Redis. */
+  queued: number;
+  /** Observations applied by Redis. */
+  applied: number;
+  /** Observations dropped because the queue was full. */
+  droppedQueueFull: number;
+  /** Observations not sent because Redis was unreachable (the engine detected on local state, marked degraded). */
+  droppedUnavailable: number;
+  /** Observations lost: failed batches beyond the queue's room, script errors, after shutdown, unknown rules. */
+  droppedFailed: number;
+  /** Detections on the fleet-wide state, raised through one engine each. */
+  detections: number;
+  /** Fleet-wide detections withheld by the rule's cooldown. */
+  suppressed: number;
+  /** Observations older than the tolerance behind their group's newest event (ignored, as by the engine). */
+  lateEvents: number;
+  /** Distinct values / step events dropped by their caps. */
+  evictions: number;
+  /** Batches that failed (connection, timeout, Redis error). */
+  failedBatches: number;
+  /** Times the store became degraded (outages, saturation). */
+  outages: number;
+}
+
+interface Call {
+  readonly rule: ScriptRule;
+  /** Indices into the batch, in arrival order. */
+  readonly members: number[];
+  readonly stateKey: string;
+  readonly cooldownKey: string;
+}
+
+type Reply = [Error | null, unknown][];
+
+type ScriptFn = (...args: string[]) => Promise<unknown>;
+interface Scripted {
+  secmonEventCount: ScriptFn;
+  secmonValueCount: ScriptFn;
+  secmonTemporal: ScriptFn;
+}
+
+const SCRIPT_NAMES = ['secmonEventCount', 'secmonValueCount', 'secmonTemporal'] as const;
+const SCRIPT_SOURCES = [EVENT_COUNT_LUA, VALUE_COUNT_LUA, TEMPORAL_LUA] as const;
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * A {@link StateStore} on Redis: one detection state for a fleet of processes. Every engine of every instance
+ * keeps its own exact local state and feeds its matched events here; Redis applies them to the fleet-wide
+ * state of each rule and group with a Lua script (atomic, one cluster slot per call) whose semantics are
+ * those of the engine itself, so a brute force spread over ten instances is seen as one.
+ *
+ * - `record()` only appends to a bounded queue; a background flusher (unref'd timer) pipelines batches, one
+ *   script call per rule and group. The application never waits for Redis; drops are counted.
+ * - A fleet-wide detection is raised exactly once, through the engine whose event completed it; the rule's
+ *   cooldown is kept in Redis too (fleet-wide deduplication).
+ * - Redis unreachable, too slow or saturated: `status()` turns `'degraded'`, engines detect on their local
+ *   state and mark their alerts `degraded`; one `diag.warn` per outage and the self-metrics say so. The client
+ *   reconnects in the background with a bounded backoff; the store returns to `'shared'` by itself. Nothing
+ *   throws into the application.
+ *
+ * @example
+ * const store = new RedisStateStore({ redis: 'redis://127.0.0.1:6379' });
+ * const processor = new SecurityRulesProcessor({ rules: DEFAULT_RULES, store });
+ */
+export class RedisStateStore implements StateStore {
+  readonly shared = true;
+  private readonly _client: Redis | Cluster;
+  private readonly _ownsClient: boolean;
+  private readonly _cluster: boolean;
+  private readonly _scriptOptions: ScriptOptions;
+  private readonly _maxQueue: number;
+  private readonly _maxBatch: number;
+  private readonly _flushInterval: number;
+  private readonly _retryDelay: number;
+  private readonly _flushTimeout: number;
+  private readonly _rules = new Map<string, ScriptRule>();
+  private readonly _warn = new WarnOnce();
+  private readonly _shutdownOnce: BindOnceFuture<void>;
+  private readonly _listeners: [string, (...args: unknown[]) => void][] = [];
+  // The queue: two parallel arrays read from `_head` (no allocation per record beyond amortised growth).
+  private _obs: StoreObservation[] = [];
+  private _bindings: StateStoreBinding[] = [];
+  private _head = 0;
+  private _timer: NodeJS.Timeout | undefined;
+  private _draining: Promise<void> | undefined;
+  private _connected: boolean;
+  private _healthy = true;
+  private _inOutage = false;
+  private _lastError = '';
+  private _isShutdown = false;
+  private readonly _stats: Omit<RedisStateStoreStats, 'status' | 'queued'> = {
+    applied: 0,
+    droppedQueueFull: 0,
+    droppedUnavailable: 0,
+    droppedFailed: 0,
+    detections: 0,
+    suppressed: 0,
+    lateEvents: 0,
+    evictions: 0,
+    failedBatches: 0,
+    outages: 0,
+  };
+
+  constructor(options: RedisStateStoreOptions) {
+    const d = DEFAULT_REDIS_STATE_STORE_CONFIG;
+    this._maxQueue = positiveInt(options.maxQueueSize, d.maxQueueSize, 'maxQueueSize');
+    this._maxBatch = positiveInt(options.maxBatchSize, d.maxBatchSize, 'maxBatchSize');
+    this._flushInterval = nonNegative(options.flushIntervalMillis, d.flushIntervalMillis, 'flushIntervalMillis');
+    this._retryDelay = nonNegative(options.retryDelayMillis, d.retryDelayMillis, 'retryDelayMillis');
+    this._flushTimeout = nonNegative(options.flushTimeoutMillis, d.flushTimeoutMillis, 'flushTimeoutMillis');
+    this._scriptOptions = {
+      keyPrefix: options.keyPrefix ?? d.keyPrefix,
+      toleranceMillis: nonNegative(options.outOfOrderToleranceMillis, d.outOfOrderToleranceMillis, 'outOfOrderToleranceMillis'),
+      maxEvidence: Math.floor(nonNegative(options.maxEvidence, d.maxEvidence, 'maxEvidence')),
+      maxDistinctValues: positiveInt(options.maxDistinctValuesPerGroup, d.maxDistinctValuesPerGroup, 'maxDistinctValuesPerGroup'),
+      maxEventsPerStep: positiveInt(options.maxEventsPerStep, d.maxEventsPerStep, 'maxEventsPerStep'),
+    };
+    const { client, owned } = openConnection(options.redis, {
+      commandTimeoutMillis: positiveInt(options.commandTimeoutMillis, d.commandTimeoutMillis, 'commandTimeoutMillis'),
+      maxReconnectDelayMillis: positiveInt(options.maxReconnectDelayMillis, d.maxReconnectDelayMillis, 'maxReconnectDelayMillis'),
+    });
+    this._client = client;
+    this._ownsClient = owned;
+    this._cluster = isCluster(client);
+    // Scripts are defined once per client: ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT (a
+    // restarted or failed-over Redis has lost its script cache).
+    const scripted = client as unknown as Partial<Scripted>;
+    for (let i = 0; i < SCRIPT_NAMES.length; i++) {
+      if (typeof scripted[SCRIPT_NAMES[i]!] !== 'function') client.defineCommand(SCRIPT_NAMES[i]!, { numberOfKeys: 2, lua: SCRIPT_SOURCES[i]! });
+    }
+    this._connected = client.status === 'ready';
+    this._listen('ready', () => this._onReady());
+    this._listen('close', () => this._onDown('connection closed'));
+    this._listen('end', () => this._onDown('connection ended'));
+    this._listen('error', (e) => {
+      // ioredis reports every failed reconnection attempt here: remember the cause, warn once per outage.
+      this._lastError = e instanceof Error ? e.message : String(e);
+      if (!this._connected) this._enterOutage();
+    });
+    if (this._cluster && (client as Cluster).options.enableAutoPipelining !== true) {
+      diag.warn('secmon redis store: the Redis Cluster client has enableAutoPipelining off: every script call is a round trip');
+    }
+    this._shutdownOnce = new BindOnceFuture(this._shutdown, this);
+    this._registerMetrics(options.meterProvider ?? metrics.getMeterProvider());
+  }
+
+  /** The ioredis client or cluster the store talks through. */
+  get client(): Redis | Cluster {
+    return this._client;
+  }
+
+  attach(binding: StateStoreBinding): void {
+    for (const rule of binding.rules) this._addRule(rule);
+  }
+
+  record(observation: StoreObservation, binding: StateStoreBinding): void {
+    if (this._isShutdown) {
+      this._stats.droppedFailed++;
+      return;
+    }
+    if (!this._connected || !this._healthy) {
+      // The engine reads status() right after and detects on its own state: nothing is lost, only unshared.
+      this._stats.droppedUnavailable++;
+      return;
+    }
+    const queued = this._obs.length - this._head;
+    if (queued >= this._maxQueue) {
+      this._stats.droppedQueueFull++;
+      this._enterOutage('queue full');
+      return;
+    }
+    this._obs.push(observation);
+    this._bindings.push(binding);
+    if (this._timer === undefined && this._draining === undefined) {
+      this._schedule(queued + 1 >= this._maxBatch ? 0 : this._flushInterval);
+    }
+  }
+
+  status(): 'shared' | 'degraded' {
+    return this._connected && this._healthy && this._obs.length - this._head < this._maxQueue ? 'shared' : 'degraded';
+  }
+
+  /** A snapshot of the counters (also exported as self-metrics). */
+  stats(): RedisStateStoreStats {
+    return { ...this._stats, status: this.status(), queued: this._obs.length - this._head };
+  }
+
+  /**
+   * Resolves `true` once Redis is connected (the store is `'shared'`), `false` after `timeoutMillis`. Startup
+   * helper: until then, engines detect on their local state with alerts marked degraded.
+   */
+  waitUntilReady(timeoutMillis = 5_000): Promise<boolean> {
+    if (this.status() === 'shared') return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const start = Date.now();
+      const tick = (): void => {
+        if (this.status() === 'shared') resolve(true);
+        else if (this._isShutdown || Date.now() - start >= timeoutMillis) resolve(false);
+        else setTimeout(tick, 10).unref();
+      };
+      tick();
+    });
+  }
+
+  /** Sends what is queued and waits for Redis's answers, up to `flushTimeoutMillis`. Never rejects. */
+  forceFlush(): Promise<void> {
+    return this._flushAll(this._flushTimeout);
+  }
+
+  /** Flushes, then closes the client if the store created it. Idempotent; never rejects. */
+  shutdown(): Promise<void> {
+    return this._shutdownOnce.call();
+  }
+
+  private async _shutdown(): Promise<void> {
+    await this._flushAll(this._flushTimeout);
+    this._isShutdown = true;
+    if (this._timer !== undefined) clearTimeout(this._timer);
+    this._timer = undefined;
+    this._stats.droppedFailed += this._obs.length - this._head;
+    this._obs = [];
+    this._bindings = [];
+    this._head = 0;
+    for (const [event, fn] of this._listeners) this._client.off(event, fn);
+    if (this._ownsClient) {
+      try {
+        if (this._client.status === 'ready') await this._client.quit();
+        else this._client.disconnect();
+      } catch {
+        this._client.disconnect();
+      }
+    }
+  }
+
+  private _listen(event: string, fn: (...args: unknown[]) => void): void {
+    this._listeners.push([event, fn]);
+    this._client.on(event, fn);
+  }
+
+  private _addRule(rule: Rule): void {
+    const compiled = compileRule(rule, this._scriptOptions);
+    const known = this._rules.get(rule.id);
+    if (known === undefined) {
+      this._rules.set(rule.id, compiled);
+    } else if (known.fingerprint !== compiled.fingerprint) {
+      diag.warn(`secmon redis store: rule "${rule.id}" differs between engines of this process; the first definition is shared`);
+    }
+  }
+
+  private _onReady(): void {
+    this._connected = true;
+    this._healthy = true;
+    this._recoverIfShared();
+    if (this._obs.length > this._head) this._schedule(0);
+  }
+
+  private _onDown(cause: string): void {
+    if (this._isShutdown) return;
+    this._connected = false;
+    this._enterOutage(cause);
+  }
+
+  /** Warns once per outage (STYLE.md rule 9) and counts it. */
+  private _enterOutage(cause?: string): void {
+    if (this._inOutage || this._isShutdown) return;
+    this._inOutage = true;
+    this._stats.outages++;
+    const why = cause ?? 'unreachable';
+    diag.warn(
+      `secmon redis store: shared detection state unavailable (${why}${this._lastError !== '' ? `: ${this._lastError}` : ''}); ` +
+        'engines detect on local state and mark their alerts degraded until Redis is back',
+    );
+  }
+
+  private _recoverIfShared(): void {
+    if (this._inOutage && this.status() === 'shared') {
+      this._inOutage = false;
+      this._lastError = '';
+      diag.info('secmon redis store: Redis reachable again, detection state is shared');
+    }
+  }
+
+  private _schedule(delay: number): void {
+    if (this._timer !== undefined || this._isShutdown) return;
+    this._timer = setTimeout(() => {
+      this._timer = undefined;
+      void this._drain();
+    }, delay);
+    this._timer.unref();
+  }
+
+  private _drain(): Promise<void> {
+    if (this._draining === undefined) {
+      this._draining = this._drainLoop().finally(() => {
+        this._draining = undefined;
+        if (this._obs.length > this._head && this._connected) this._schedule(this._healthy ? 0 : this._retryDelay);
+      });
+    }
+    return this._draining;
+  }
+
+  private async _drainLoop(): Promise<void> {
+    while (this._obs.length > this._head && this._connected) {
+      const ok = await context.with(suppressTracing(context.active()), () => this._sendBatch());
+      if (!ok) return;
+    }
+  }
+
+  private async _flushAll(timeoutMillis: number): Promise<void> {
+    if (this._isShutdown) return;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMillis);
+      timer.unref();
+    });
+    const work = (async () => {
+      // Drain until the queue is empty, Redis is unreachable, or a batch fails (it is retried later).
+      for (;;) {
+        if (this._draining !== undefined) await this._draining;
+        if (this._obs.length <= this._head || !this._connected || this._isShutdown) return;
+        const failedBefore = this._stats.failedBatches;
+        await this._drain();
+        if (this._stats.failedBatches !== failedBefore) return;
+      }
+    })();
+    try {
+      await Promise.race([work.catch(() => undefined), deadline]);
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+
+  /** Sends one batch; false when Redis could not be reached (the batch is requeued). */
+  private async _sendBatch(): Promise<boolean> {
+    const n = Math.min(this._obs.length - this._head, this._maxBatch);
+    const obs = this._obs.slice(this._head, this._head + n);
+    const bindings = this._bindings.slice(this._head, this._head + n);
+    this._head += n;
+    if (this._head === this._obs.length) {
+      this._obs = [];
+      this._bindings = [];
+      this._head = 0;
+    } else if (this._head >= 4096 && this._head * 2 >= this._obs.length) {
+      this._obs = this._obs.slice(this._head);
+      this._bindings = this._bindings.slice(this._head);
+      this._head = 0;
+    }
+
+    // One script call per rule and group, with that group's observations in arrival order.
+    const calls: Call[] = [];
+    const byGroup = new Map<string, Call>();
+    for (let i = 0; i < n; i++) {
+      const o = obs[i]!;
+      const rule = this._rules.get(o.ruleId);
+      if (rule === undefined || !(o.timeUnixMicros >= 0)) {
+        this._stats.droppedFailed++;
+        continue;
+      }
+      const id = `${o.ruleId}\u0000${o.groupKey}`;
+      let call = byGroup.get(id);
+      if (call === undefined) {
+        const start = rule.keyStart + groupKeyPart(o.groupKey);
+        call = { rule, members: [], stateKey: `${start}}:s`, cooldownKey: `${start}}:c` };
+        byGroup.set(id, call);
+        calls.push(call);
+      }
+      call.members.push(i);
+    }
+    if (calls.length === 0) return true;
+
+    let replies: Reply;
+    try {
+      replies = await this._exec(calls, obs);
+    } catch (e) {
+      replies = calls.map(() => [e instanceof Error ? e : new Error(String(e)), null]);
+    }
+
+    let failed: number[] | undefined;
+    let anyError = false;
+    for (let c = 0; c < calls.length; c++) {
+      const call = calls[c]!;
+      const [err, reply] = replies[c] ?? [new Error('no reply'), null];
+      if (err !== null) {
+        anyError = true;
+        if (isPermanent(err)) {
+          this._stats.droppedFailed += call.members.length;
+          this._warn.warn(`script:${err.message.slice(0, 60)}`, `secmon redis store: Redis rejected a script call for rule "${call.rule.id}": ${err.message}`);
+        } else {
+          this._lastError = err.message;
+          (failed ??= []).push(...call.members);
+        }
+        continue;
+      }
+      this._stats.applied += call.members.length;
+      this._handleReply(call, reply, obs, bindings);
+    }
+
+    if (anyError) this._stats.failedBatches++;
+    if (failed !== undefined) {
+      this._requeue(failed, obs, bindings);
+      this._healthy = false;
+      this._enterOutage('a batch failed');
+      return false;
+    }
+    if (!this._healthy) this._healthy = true;
+    this._recoverIfShared();
+    return true;
+  }
+
+  /** Standalone: one pipeline. Cluster: calls go out side by side (ioredis auto-pipelines them per node). */
+  private async _exec(calls: readonly Call[], obs: readonly StoreObservation[]): Promise<Reply> {
+    const argv = (call: Call): string[] => this._args(call, obs);
+    if (!this._cluster) {
+      const pipeline = (this._client as Redis).pipeline() as unknown as Scripted & { exec(): Promise<Reply | null> };
+      // Pipeline commands only queue (their outcome comes back from exec()).
+      for (const call of calls) void pipeline[SCRIPT_NAMES[call.rule.script]!](...argv(call));
+      const out = await pipeline.exec();
+      return out ?? calls.map(() => [new Error('pipeline discarded'), null] as [Error, null]);
+    }
+    const scripted = this._client as unknown as Scripted;
+    const settled = await Promise.allSettled(calls.map((call) => scripted[SCRIPT_NAMES[call.rule.script]!](...argv(call))));
+    return settled.map((s) => (s.status === 'fulfilled' ? [null, s.value] : [s.reason instanceof Error ? s.reason : new Error(String(s.reason)), null]));
+  }
+
+  private _args(call: Call, obs: readonly StoreObservation[]): string[] {
+    const rule = call.rule;
+    const members = call.members;
+    const args: string[] = [call.stateKey, call.cooldownKey, ...rule.header, String(members.length)];
+    const withIds = this._scriptOptions.maxEvidence > 0;
+    for (let m = 0; m < members.length; m++) {
+      const o = obs[members[m]!]!;
+      const idx = rule.nameIndex.get(o.eventName);
+      args.push(
+        String(o.timeUnixMicros),
+        idx !== undefined ? String(idx) : `=${o.eventName}`,
+        withIds ? (o.traceId ?? '') : '',
+        withIds ? (o.spanId ?? '') : '',
+        withIds ? (o.recordUid ?? '') : '',
+      );
+      if (rule.script === SCRIPT_VALUE_COUNT) {
+        for (let f = 0; f < rule.fields; f++) args.push(o.values[f] ?? '');
+      } else if (rule.script !== SCRIPT_EVENT_COUNT) {
+        args.push(String(o.step));
+      }
+    }
+    return args;
+  }
+
+  private _handleReply(call: Call, reply: unknown, obs: readonly StoreObservation[], bindings: readonly StateStoreBinding[]): void {
+    if (!Array.isArray(reply)) return;
+    this._stats.lateEvents += toInt(reply[0]);
+    this._stats.evictions += toInt(reply[1]);
+    this._stats.suppressed += toInt(reply[2]);
+    for (let r = 3; r < reply.length; r++) {
+      const det = reply[r] as unknown[];
+      const member = call.members[toInt(det[0]) - 1];
+      if (member === undefined) continue;
+      const trigger = obs[member]!;
+      const detection = this._toDetection(call.rule, trigger, det);
+      this._stats.detections++;
+      try {
+        bindings[member]!.raise(detection);
+      } catch (e) {
+        this._warn.warn('raise', `secmon redis store: an engine failed to raise a shared detection: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+
+  private _toDetection(rule: ScriptRule, trigger: StoreObservation, det: unknown[]): SharedDetection {
+    const flat = (det[6] as unknown[] | undefined) ?? EMPTY;
+    const evidence: SharedDetection['evidence'][number][] = [];
+    for (let i = 0; i + 4 < flat.length; i += 5) {
+      const tok = flat[i + 1];
+      const e: { traceId?: string; spanId?: string; recordUid?: string; timeUnixMicros: number; eventName: string } = {
+        timeUnixMicros: toInt(flat[i]),
+        eventName: typeof tok === 'string' ? tok.slice(1) : (rule.eventNames[toInt(tok)] ?? ''),
+      };
+      const trace = flat[i + 2];
+      const span = flat[i + 3];
+      const uid = flat[i + 4];
+      if (typeof trace === 'string' && trace !== '') e.traceId = trace;
+      if (typeof span === 'string' && span !== '') e.spanId = span;
+      if (typeof uid === 'string' && uid !== '') e.recordUid = uid;
+      evidence.push(e);
+    }
+    const detection: {
+      -readonly [K in keyof SharedDetection]: SharedDetection[K];
+    } = {
+      ruleId: rule.id,
+      groupKey: trigger.groupKey,
+      count: toInt(det[1]),
+      firstUnixMicros: toInt(det[2]),
+      lastUnixMicros: toInt(det[3]),
+      triggerEventName: trigger.eventName,
+      evidence,
+      evidenceCount: toInt(det[4]),
+      suppressedCount: toInt(det[5]),
+    };
+    if (rule.script === SCRIPT_VALUE_COUNT) {
+      const d = (det[7] as unknown[] | undefined) ?? EMPTY;
+      const distinct: Record<string, string[]> = {};
+      let p = 0;
+      for (let f = 0; f < rule.fields; f++) {
+        const n = toInt(d[p++]);
+        const values: string[] = [];
+        for (let j = 0; j < n; j++) values.push(String(d[p++]));
+        distinct[rule.fieldNames[f]!] = values;
+      }
+      detection.distinctValues = distinct;
+    }
+    return detection;
+  }
+
+  /** Puts a failed batch back at the front of the queue; what does not fit is dropped, oldest first (counted). */
+  private _requeue(members: number[], obs: readonly StoreObservation[], bindings: readonly StateStoreBinding[]): void {
+    members.sort((a, b) => a - b);
+    const room = this._maxQueue - (this._obs.length - this._head);
+    const skip = Math.max(0, members.length - Math.max(0, room));
+    this._stats.droppedFailed += skip;
+    const keep = members.slice(skip);
+    if (keep.length === 0) return;
+    const rest = this._obs.slice(this._head);
+    const restB = this._bindings.slice(this._head);
+    this._obs = keep.map((i) => obs[i]!).concat(rest);
+    this._bindings = keep.map((i) => bindings[i]!).concat(restB);
+    this._head = 0;
+  }
+
+  private _registerMetrics(meterProvider: MeterProvider): void {
+    try {
+      const meter = meterProvider.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
+      // Observable instruments read plain counters at collection time: nothing is added on the emit path.
+      const applied = meter.createObservableCounter('secmon.store.observations.applied', {
+        description: 'Matched events applied to the shared state in Redis',
+        unit: '{event}',
+      });
+      const dropped = meter.createObservableCounter('secmon.store.observations.dropped', {
+        description: 'Matched events not applied to the shared state (reason: queue_full, unavailable, failed)',
+        unit: '{event}',
+      });
+      const detections = meter.createObservableCounter('secmon.store.detections', {
+        description: 'Detections on the fleet-wide state (each raised by exactly one instance)',
+        unit: '{alert}',
+      });
+      const outages = meter.createObservableCounter('secmon.store.outages', {
+        description: 'Times the shared state became unavailable (alerts raised meanwhile are marked degraded)',
+        unit: '{outage}',
+      });
+      const degraded = meter.createObservableGauge('secmon.store.degraded', {
+        description: '1 while the shared state is unavailable and engines detect on local state, else 0',
+        unit: '1',
+      });
+      const queued = meter.createObservableGauge('secmon.store.queue.size', { description: 'Matched events waiting for Redis', unit: '{event}' });
+      meter.addBatchObservableCallback(
+        (r) => {
+          const s = this._stats;
+          r.observe(applied, s.applied);
+          r.observe(dropped, s.droppedQueueFull, { 'secmon.store.drop.reason': 'queue_full' });
+          r.observe(dropped, s.droppedUnavailable, { 'secmon.store.drop.reason': 'unavailable' });
+          r.observe(dropped, s.droppedFailed, { 'secmon.store.drop.reason': 'failed' });
+          r.observe(detections, s.detections);
+          r.observe(outages, s.outages);
+          r.observe(degraded, this.status() === 'shared' ? 0 : 1);
+          r.observe(queued, this._obs.length - this._head);
+        },
+        [applied, dropped, detections, outages, degraded, queued],
+      );
+    } catch (e) {
+      this._warn.warn('metrics', `secmon redis store: self-metrics unavailable: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
+
+/** Script errors and wrong-type keys will fail again; everything else (connection, timeout, LOADING, OOM, CLUSTERDOWN...) is retried. */
+function isPermanent(err: Error): boolean {
+  return err.name === 'ReplyError' && /^(ERR|WRONGTYPE)\b/.test(err.message);
+}
+
+function toInt(v: unknown): number {
+  return typeof v === 'number' ? v : Number(v);
+}
+
+function positiveInt(v: number | undefined, dflt: number, name: string): number {
+  if (v === undefined) return dflt;
+  if (!Number.isFinite(v) || v < 1) {
+    diag.warn(`secmon redis store: invalid ${name} ${String(v)}, using ${dflt}`);
+    return dflt;
+  }
+  return Math.floor(v);
+}
+
+function nonNegative(v: number | undefined, dflt: number, name: string): number {
+  if (v === undefined) return dflt;
+  if (!Number.isFinite(v) || v < 0) {
+    diag.warn(`secmon redis store: invalid ${name} ${String(v)}, using ${dflt}`);
+    return dflt;
+  }
+  return v;
+}
