@@ -133,6 +133,11 @@ export class RedisBlockList extends BlockList {
     if (client.status === 'ready') void this.sync();
   }
 
+  /** The ioredis client or cluster the list publishes through (subscriptions use a second connection). */
+  get client(): Redis | Cluster {
+    return this._client;
+  }
+
   /** Lifts a block here and across the fleet; true when there was one here. */
   override unblock(kind: BlockKind, value: string): boolean {
     const had = super.unblock(kind, value);

@@ -79,3 +79,43 @@ export function propertyRules(): Rule[] {
     }),
   ];
 }
+
+/** Short windows, no cooldown: many detections in a few seconds of event time (the concurrency test). */
+export function concurrencyRules(): Rule[] {
+  return [
+    defineRule({
+      id: 'c.burst',
+      title: 'Burst of failures per client',
+      type: 'event_count',
+      match: { event: FAIL },
+      groupBy: ['client.address'],
+      timespan: 2_000,
+      condition: { gte: 10 },
+      severity: 'high',
+    }),
+    defineRule({
+      id: 'c.spray',
+      title: 'Distinct users per client',
+      type: 'value_count',
+      match: { event: FAIL },
+      groupBy: ['client.address'],
+      field: 'user.hash',
+      timespan: 3_000,
+      condition: { gte: 6 },
+      severity: 'high',
+      suppress: 1_000,
+    }),
+    defineRule({
+      id: 'c.takeover',
+      title: 'Success after failures per user',
+      type: 'temporal_ordered',
+      events: [
+        { event: FAIL, count: 3 },
+        { event: SUCCESS, count: 1 },
+      ],
+      groupBy: ['user.hash'],
+      timespan: 2_000,
+      severity: 'critical',
+    }),
+  ];
+}
