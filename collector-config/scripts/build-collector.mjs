@@ -54,20 +54,28 @@ if (goVersion.error || goVersion.status !== 0) {
 // 2. The pin: every collector v0 module and every contrib module at one version, the stable modules at the
 //    matching v1 (v1.N <-> v0.(N+94)), and the builder at the same v0 version.
 const manifest = readFileSync(manifestPath, 'utf8');
-const gomods = [...manifest.matchAll(/^\s*-\s*gomod:\s*(\S+)\s+(v\d+\.\d+\.\d+)\s*$/gm)].map((m) => ({ mod: m[1], version: m[2] }));
+const gomods = [...manifest.matchAll(/^\s*-\s*gomod:\s*(\S+)\s+(v\d+\.\d+\.\d+)\s*$/gm)].map((m) => ({
+  mod: m[1],
+  version: m[2],
+}));
 if (gomods.length === 0) fail(`no gomod entries found in ${manifestPath}`);
 const v0 = new Set(gomods.filter((g) => g.version.startsWith('v0.')).map((g) => g.version));
 const v1 = new Set(gomods.filter((g) => g.version.startsWith('v1.')).map((g) => g.version));
 if (v0.size !== 1 || v1.size > 1) {
-  fail(`the manifest mixes releases (v0: ${[...v0].join(', ')}; v1: ${[...v1].join(', ')}): pin everything to one release`);
+  fail(
+    `the manifest mixes releases (v0: ${[...v0].join(', ')}; v1: ${[...v1].join(', ')}): pin everything to one release`,
+  );
 }
 const builderVersion = [...v0][0];
 const minor0 = Number(builderVersion.split('.')[1]);
 if (v1.size === 1) {
   const minor1 = Number([...v1][0].split('.')[1]);
-  if (minor1 + 94 !== minor0) fail(`stable modules ${[...v1][0]} do not pair with ${builderVersion} (v1.N <-> v0.(N+94))`);
+  if (minor1 + 94 !== minor0)
+    fail(`stable modules ${[...v1][0]} do not pair with ${builderVersion} (v1.N <-> v0.(N+94))`);
 }
-console.log(`collector:build: release ${builderVersion}${v1.size ? ` / ${[...v1][0]}` : ''}, ${gomods.length} modules, ${goVersion.stdout.trim()}`);
+console.log(
+  `collector:build: release ${builderVersion}${v1.size ? ` / ${[...v1][0]}` : ''}, ${gomods.length} modules, ${goVersion.stdout.trim()}`,
+);
 if (args.has('--check')) process.exit(0);
 
 // 3. The stamp: manifest + our components' sources + builder and Go versions.
@@ -88,17 +96,31 @@ for (const f of filesUnder(join(root, 'components')).sort()) {
 }
 const stamp = hash.digest('hex');
 
-if (!args.has('--force') && existsSync(binary) && existsSync(stampPath) && readFileSync(stampPath, 'utf8').trim() === stamp) {
-  console.log(`collector:build: manifest unchanged, reusing ${relative(process.cwd(), binary)} (${mib(statSync(binary).size)})`);
+if (
+  !args.has('--force') &&
+  existsSync(binary) &&
+  existsSync(stampPath) &&
+  readFileSync(stampPath, 'utf8').trim() === stamp
+) {
+  console.log(
+    `collector:build: manifest unchanged, reusing ${relative(process.cwd(), binary)} (${mib(statSync(binary).size)})`,
+  );
   process.exit(0);
 }
 
 // 4. The builder, installed once per version into a cache directory.
-const cacheDir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'secmon', 'ocb', builderVersion);
+const cacheDir = join(
+  process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
+  'secmon',
+  'ocb',
+  builderVersion,
+);
 const builder = join(cacheDir, 'builder');
 if (!existsSync(builder)) {
   mkdirSync(cacheDir, { recursive: true });
-  console.log(`collector:build: installing go.opentelemetry.io/collector/cmd/builder@${builderVersion} into ${cacheDir}`);
+  console.log(
+    `collector:build: installing go.opentelemetry.io/collector/cmd/builder@${builderVersion} into ${cacheDir}`,
+  );
   const install = spawnSync(
     'go',
     ['install', '-trimpath', '-ldflags=-s -w', `go.opentelemetry.io/collector/cmd/builder@${builderVersion}`],
@@ -107,7 +129,8 @@ if (!existsSync(builder)) {
   if (install.status !== 0) fail(`installing the builder ${builderVersion} failed`);
 }
 const builderOut = spawnSync(builder, ['version'], { env, encoding: 'utf8' });
-if (!`${builderOut.stdout}${builderOut.stderr}`.includes(builderVersion)) fail(`${builder} is not ${builderVersion}: ${builderOut.stdout}${builderOut.stderr}`);
+if (!`${builderOut.stdout}${builderOut.stderr}`.includes(builderVersion))
+  fail(`${builder} is not ${builderVersion}: ${builderOut.stdout}${builderOut.stderr}`);
 
 // 5. Build.
 mkdirSync(outDir, { recursive: true });
@@ -118,7 +141,10 @@ const build = spawnSync(builder, [`--config=${manifestPath}`, '--skip-strict-ver
   stdio: 'inherit',
 });
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-if (build.status !== 0 || !existsSync(binary)) fail(`the builder failed after ${seconds.toFixed(0)} s (exit ${build.status})`);
+if (build.status !== 0 || !existsSync(binary))
+  fail(`the builder failed after ${seconds.toFixed(0)} s (exit ${build.status})`);
 writeFileSync(stampPath, `${stamp}\n`);
 const version = spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout.trim();
-console.log(`collector:build: built ${relative(process.cwd(), binary)} in ${seconds.toFixed(1)} s, ${mib(statSync(binary).size)} (${version})`);
+console.log(
+  `collector:build: built ${relative(process.cwd(), binary)} in ${seconds.toFixed(1)} s, ${mib(statSync(binary).size)} (${version})`,
+);

@@ -48,7 +48,8 @@ function str(value: string): string {
 /** An OTTL map literal. */
 function map(entries: ReadonlyArray<readonly [string, string | number | readonly string[]]>): string {
   const items = entries.map(([k, v]) => {
-    const value = typeof v === 'number' ? String(v) : typeof v === 'string' ? str(v) : `[${v.map(str).join(', ')}]`;
+    const value =
+      typeof v === 'number' ? String(v) : typeof v === 'string' ? str(v) : `[${v.map(str).join(', ')}]`;
     return `${str(k)}: ${value}`;
   });
   return `{${items.join(', ')}}`;
@@ -95,11 +96,17 @@ export function renderEcsOcsfMappings(): string {
   const isSecmon = `IsMatch(log.event_name, ${str(`^${SECMON_PREFIX.replaceAll('.', '[.]')}`)})`;
   comment('ocsf.status_id from the actual outcome (1 success, 2 failure, 0 unknown)');
   for (const outcome of ['success', 'failure'] as const) {
-    stmt(`set(log.attributes[${str(ATTR_OCSF_STATUS_ID)}], ${ocsfStatusId(outcome)}) where log.attributes[${str(ATTR_EVENT_OUTCOME)}] == ${str(outcome)} and ${isSecmon}`);
+    stmt(
+      `set(log.attributes[${str(ATTR_OCSF_STATUS_ID)}], ${ocsfStatusId(outcome)}) where log.attributes[${str(ATTR_EVENT_OUTCOME)}] == ${str(outcome)} and ${isSecmon}`,
+    );
   }
-  stmt(`set(log.attributes[${str(ATTR_OCSF_STATUS_ID)}], ${ocsfStatusId('unknown')}) where log.attributes[${str(ATTR_OCSF_STATUS_ID)}] == nil and ${isSecmon}`);
+  stmt(
+    `set(log.attributes[${str(ATTR_OCSF_STATUS_ID)}], ${ocsfStatusId('unknown')}) where log.attributes[${str(ATTR_OCSF_STATUS_ID)}] == nil and ${isSecmon}`,
+  );
 
-  comment('ocsf.severity_id from the actual SeverityNumber (OWASP INFO 9 -> 1, WARN 13 -> 2, CRITICAL 17 -> 4, FATAL 21+ -> 5)');
+  comment(
+    'ocsf.severity_id from the actual SeverityNumber (OWASP INFO 9 -> 1, WARN 13 -> 2, CRITICAL 17 -> 4, FATAL 21+ -> 5)',
+  );
   const bands: Array<readonly [number, number, number]> = [
     [1, SEVERITY_NUMBER.WARN, OWASP_LEVEL_TO_OCSF_SEVERITY.INFO],
     [SEVERITY_NUMBER.WARN, SEVERITY_NUMBER.CRITICAL, OWASP_LEVEL_TO_OCSF_SEVERITY.WARN],

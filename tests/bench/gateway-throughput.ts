@@ -24,7 +24,10 @@ async function nullSink(): Promise<{ url: string; close: () => Promise<void> }> 
     req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 /** Sum of a collector self-metric over the series whose line contains `filter`. */
@@ -67,17 +70,39 @@ async function run(url: string, offset: number, done: () => Promise<void>): Prom
 async function main(): Promise<void> {
   if (!(await collectorAvailable())) return;
   const sink = await nullSink();
-  const collector = await startCollector({ env: { SECMON_BACKEND_ENDPOINT: sink.url, SECMON_ALERTS_ENDPOINT: sink.url, SECMON_MEMORY_LIMIT_MIB: '1024' } });
+  const collector = await startCollector({
+    env: {
+      SECMON_BACKEND_ENDPOINT: sink.url,
+      SECMON_ALERTS_ENDPOINT: sink.url,
+      SECMON_MEMORY_LIMIT_MIB: '1024',
+    },
+  });
   try {
     const direct: number[] = [];
     const gateway: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       direct.push(await run(sink.url, 0, async () => {}));
       const offset = (round + 1) * 10_000_000;
-      const before = await selfMetric(collector.ports.telemetry, 'otelcol_exporter_sent_log_records', 'file/archive');
+      const before = await selfMetric(
+        collector.ports.telemetry,
+        'otelcol_exporter_sent_log_records',
+        'file/archive',
+      );
       gateway.push(
         await run(collector.otlpHttpUrl, offset, () =>
-          waitUntil(async () => (await selfMetric(collector.ports.telemetry, 'otelcol_exporter_sent_log_records', 'file/archive')) - before >= N, 600_000, 'the archive', 20),
+          waitUntil(
+            async () =>
+              (await selfMetric(
+                collector.ports.telemetry,
+                'otelcol_exporter_sent_log_records',
+                'file/archive',
+              )) -
+                before >=
+              N,
+            600_000,
+            'the archive',
+            20,
+          ),
         ),
       );
       // zero loss: every event of the round is in the archive file exactly once (a scan, not a full decode:
@@ -92,8 +117,11 @@ async function main(): Promise<void> {
         'the archive file',
         500,
       );
-      if (new Set(seqs).size !== N || seqs.length !== N) throw new Error(`round ${round}: ${new Set(seqs).size} distinct of ${N}, ${seqs.length} records`);
-      console.log(`round ${round + 1}: direct ${Math.round(direct[round]!)} events/s, gateway ${Math.round(gateway[round]!)} events/s, ${N} of ${N} archived`);
+      if (new Set(seqs).size !== N || seqs.length !== N)
+        throw new Error(`round ${round}: ${new Set(seqs).size} distinct of ${N}, ${seqs.length} records`);
+      console.log(
+        `round ${round + 1}: direct ${Math.round(direct[round]!)} events/s, gateway ${Math.round(gateway[round]!)} events/s, ${N} of ${N} archived`,
+      );
     }
     const best = (xs: number[]) => Math.max(...xs);
     const refused = await selfMetric(collector.ports.telemetry, 'otelcol_receiver_refused_log_records', '');

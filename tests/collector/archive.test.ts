@@ -24,29 +24,69 @@ function scenario(sender: SecurityEventSender): number {
   const at = (seconds: number) => t0 + seconds * 1000;
   const s = sender.security;
   let n = 0;
-  s.authn.loginSuccess({ clientAddress: '192.0.2.10', userId: 'u-1', login: 'dana', method: 'password', timestamp: at(0) });
+  s.authn.loginSuccess({
+    clientAddress: '192.0.2.10',
+    userId: 'u-1',
+    login: 'dana',
+    method: 'password',
+    timestamp: at(0),
+  });
   s.session.created({ clientAddress: '192.0.2.10', userId: 'u-1', sessionId: 'sess-9a1', timestamp: at(1) });
   n += 2;
   // brute force on one account from one client, then a success: possible account takeover
   for (let i = 0; i < 8; i++) {
-    s.authn.loginFail({ clientAddress: '203.0.113.50', login: 'alice', userExists: true, method: 'password', reason: 'invalid_credentials', timestamp: at(60 + i * 10) });
+    s.authn.loginFail({
+      clientAddress: '203.0.113.50',
+      login: 'alice',
+      userExists: true,
+      method: 'password',
+      reason: 'invalid_credentials',
+      timestamp: at(60 + i * 10),
+    });
     n++;
   }
-  s.authn.loginSuccessAfterFail({ clientAddress: '203.0.113.50', userId: 'u-2', login: 'alice', method: 'password', failedAttempts: 8, timestamp: at(150) });
+  s.authn.loginSuccessAfterFail({
+    clientAddress: '203.0.113.50',
+    userId: 'u-2',
+    login: 'alice',
+    method: 'password',
+    failedAttempts: 8,
+    timestamp: at(150),
+  });
   n++;
   // password spraying: one client, many accounts
   for (let i = 0; i < 6; i++) {
-    s.authn.loginFail({ clientAddress: '198.51.100.7', login: `user${i}`, userExists: false, method: 'password', reason: 'user_not_found', timestamp: at(300 + i * 15) });
+    s.authn.loginFail({
+      clientAddress: '198.51.100.7',
+      login: `user${i}`,
+      userExists: false,
+      method: 'password',
+      reason: 'user_not_found',
+      timestamp: at(300 + i * 15),
+    });
     n++;
   }
   // authorization failures on the admin API
   for (let i = 0; i < 4; i++) {
-    s.authz.fail({ clientAddress: '203.0.113.50', userId: 'u-2', route: '/admin/users/:id', statusCode: 403, reason: 'forbidden', timestamp: at(420 + i * 5) });
+    s.authz.fail({
+      clientAddress: '203.0.113.50',
+      userId: 'u-2',
+      route: '/admin/users/:id',
+      statusCode: 403,
+      reason: 'forbidden',
+      timestamp: at(420 + i * 5),
+    });
     n++;
   }
   // card testing
   for (let i = 0; i < 5; i++) {
-    s.payment.fail({ clientAddress: '198.51.100.99', userId: 'u-3', provider: 'fakepay', reason: 'card_declined', timestamp: at(600 + i * 3) });
+    s.payment.fail({
+      clientAddress: '198.51.100.99',
+      userId: 'u-3',
+      provider: 'fakepay',
+      reason: 'card_declined',
+      timestamp: at(600 + i * 3),
+    });
     n++;
   }
   s.config.change({ userId: 'u-admin', key: 'payments.max_retries', secret: false, timestamp: at(900) });
@@ -56,7 +96,8 @@ function scenario(sender: SecurityEventSender): number {
   return n;
 }
 
-const key = (r: CapturedLogRecord) => `${r.eventName}|${r.timeUnixNano}|${String(r.attributes['client.address'])}`;
+const key = (r: CapturedLogRecord) =>
+  `${r.eventName}|${r.timeUnixNano}|${String(r.attributes['client.address'])}`;
 
 describe.skipIf(!available)('the archive', () => {
   let backend: OtlpCaptureServer;
@@ -66,11 +107,17 @@ describe.skipIf(!available)('the archive', () => {
 
   beforeAll(async () => {
     backend = await OtlpCaptureServer.start();
-    collector = await startCollector({ env: { SECMON_BACKEND_ENDPOINT: backend.url, SECMON_ALERTS_ENDPOINT: backend.url } });
+    collector = await startCollector({
+      env: { SECMON_BACKEND_ENDPOINT: backend.url, SECMON_ALERTS_ENDPOINT: backend.url },
+    });
     sender = new SecurityEventSender(collector.otlpHttpUrl, { serviceName: 'shop' });
     sent = scenario(sender);
     await sender.flush();
-    await waitUntil(() => readArchive(collector.archiveFile).length >= sent, 20_000, `${sent} archived events`);
+    await waitUntil(
+      () => readArchive(collector.archiveFile).length >= sent,
+      20_000,
+      `${sent} archived events`,
+    );
     await collector.stop(); // close the file: everything flushed
   });
 
@@ -81,12 +128,20 @@ describe.skipIf(!available)('the archive', () => {
   });
 
   it('holds one OTLP/JSON ExportLogsServiceRequest per line', () => {
-    const lines = readFileSync(collector.archiveFile, 'utf8').split('\n').filter((l) => l !== '');
+    const lines = readFileSync(collector.archiveFile, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) {
-      const doc = JSON.parse(line) as { resourceLogs?: Array<{ scopeLogs: Array<{ logRecords: Array<{ eventName?: string; timeUnixNano: string }> }> }> };
+      const doc = JSON.parse(line) as {
+        resourceLogs?: Array<{
+          scopeLogs: Array<{ logRecords: Array<{ eventName?: string; timeUnixNano: string }> }>;
+        }>;
+      };
       expect(Array.isArray(doc.resourceLogs)).toBe(true);
-      for (const rl of doc.resourceLogs!) for (const sl of rl.scopeLogs) for (const lr of sl.logRecords) expect(lr.timeUnixNano).toMatch(/^\d+$/);
+      for (const rl of doc.resourceLogs!)
+        for (const sl of rl.scopeLogs)
+          for (const lr of sl.logRecords) expect(lr.timeUnixNano).toMatch(/^\d+$/);
     }
   });
 
@@ -111,6 +166,8 @@ describe.skipIf(!available)('the archive', () => {
     }
     const fixture = readArchive(FIXTURE);
     const live = readArchive(collector.archiveFile);
-    expect(fixture.map(key).sort(), 'the fixture is stale: rerun with SECMON_UPDATE_FIXTURES=1').toEqual(live.map(key).sort());
+    expect(fixture.map(key).sort(), 'the fixture is stale: rerun with SECMON_UPDATE_FIXTURES=1').toEqual(
+      live.map(key).sort(),
+    );
   });
 });

@@ -21,8 +21,12 @@ type Kind = (typeof KINDS)[number];
 /** Environment that the overlays require (a token has no default on purpose). */
 const VALIDATE_ENV = { ...process.env, SECMON_HEC_TOKEN: 'validate-only' };
 
-const overlays = readdirSync(join(COLLECTOR_CONFIG_DIR, 'overlays')).filter((f) => f.endsWith('.yaml')).map((f) => `overlays/${f}`);
-const recipes = readdirSync(join(COLLECTOR_CONFIG_DIR, 'recipes')).filter((f) => f.endsWith('.yaml')).map((f) => `recipes/${f}`);
+const overlays = readdirSync(join(COLLECTOR_CONFIG_DIR, 'overlays'))
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => `overlays/${f}`);
+const recipes = readdirSync(join(COLLECTOR_CONFIG_DIR, 'recipes'))
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => `recipes/${f}`);
 /** Standalone configs (not overlays of the gateway). */
 const STANDALONE = new Set(['recipes/detector-sidecar.yaml']);
 
@@ -32,7 +36,12 @@ function configList(extra?: string): string[] {
 }
 
 async function collector(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return run(COLLECTOR_BINARY, args, { cwd: COLLECTOR_CONFIG_DIR, env: VALIDATE_ENV, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
+  return run(COLLECTOR_BINARY, args, {
+    cwd: COLLECTOR_CONFIG_DIR,
+    env: VALIDATE_ENV,
+    timeout: 60_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
 }
 
 describe.skipIf(!available)('the otelcol-secmon distribution', () => {
@@ -47,7 +56,9 @@ describe.skipIf(!available)('the otelcol-secmon distribution', () => {
     expect(new Set(versions).size).toBe(1);
     const { stdout } = await collector(['components']);
     const comps = parse(stdout) as Record<Kind, Array<{ name: string; module: string }>>;
-    for (const kind of KINDS) for (const c of comps[kind]) expect(c.module, c.name).toMatch(new RegExp(` ${versions[0]!.replaceAll('.', '\\.')}$`));
+    for (const kind of KINDS)
+      for (const c of comps[kind])
+        expect(c.module, c.name).toMatch(new RegExp(` ${versions[0]!.replaceAll('.', '\\.')}$`));
   });
 
   it('lists every component that the configurations use', async () => {
@@ -55,26 +66,39 @@ describe.skipIf(!available)('the otelcol-secmon distribution', () => {
     const comps = parse(stdout) as Record<Kind, Array<{ name: string }>>;
     const files = ['config.yaml', 'generated/ecs-ocsf.yaml', ...overlays, ...recipes];
     for (const file of files) {
-      const doc = parse(readFileSync(join(COLLECTOR_CONFIG_DIR, file), 'utf8')) as Partial<Record<Kind, Record<string, unknown>>>;
+      const doc = parse(readFileSync(join(COLLECTOR_CONFIG_DIR, file), 'utf8')) as Partial<
+        Record<Kind, Record<string, unknown>>
+      >;
       for (const kind of KINDS) {
         for (const id of Object.keys(doc[kind] ?? {})) {
           const type = id.split('/')[0]!;
-          expect(comps[kind].map((c) => c.name), `${file}: ${kind} ${id}`).toContain(type);
+          expect(
+            comps[kind].map((c) => c.name),
+            `${file}: ${kind} ${id}`,
+          ).toContain(type);
         }
       }
     }
   });
 
-  it.each(['(nothing else)', ...overlays, ...recipes])('validates %s (with config.yaml + generated mappings unless standalone)', async (extra) => {
-    const args = ['validate', ...configList(extra.startsWith('(') ? undefined : extra).map((c) => `--config=${c}`)];
-    await expect(collector(args)).resolves.toBeDefined();
-  });
+  it.each(['(nothing else)', ...overlays, ...recipes])(
+    'validates %s (with config.yaml + generated mappings unless standalone)',
+    async (extra) => {
+      const args = [
+        'validate',
+        ...configList(extra.startsWith('(') ? undefined : extra).map((c) => `--config=${c}`),
+      ];
+      await expect(collector(args)).resolves.toBeDefined();
+    },
+  );
 
   it('refuses an overlay whose required secret is missing', async () => {
     const args = ['validate', ...configList('overlays/splunk-hec.yaml').map((c) => `--config=${c}`)];
     const env = { ...process.env };
     delete env['SECMON_HEC_TOKEN'];
-    await expect(run(COLLECTOR_BINARY, args, { cwd: COLLECTOR_CONFIG_DIR, env })).rejects.toThrow(/token is required/);
+    await expect(run(COLLECTOR_BINARY, args, { cwd: COLLECTOR_CONFIG_DIR, env })).rejects.toThrow(
+      /token is required/,
+    );
   });
 
   it('refuses the gateway without the generated mappings (no silent loss of the ECS/OCSF fields)', async () => {

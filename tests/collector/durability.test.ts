@@ -43,27 +43,53 @@ describe.skipIf(!available)('durability: backend outage and SIGKILL', () => {
     const first = await startCollector({ stateDir, env });
 
     const sender = new SecurityEventSender(first.otlpHttpUrl);
-    for (let i = 0; i < N; i++) sender.security.authn.loginFail({ clientAddress: '203.0.113.200', login: 'carol', attributes: { 'e2e.seq': i } });
+    for (let i = 0; i < N; i++)
+      sender.security.authn.loginFail({
+        clientAddress: '203.0.113.200',
+        login: 'carol',
+        attributes: { 'e2e.seq': i },
+      });
     await sender.flush();
     await sender.shutdown();
     // the gateway accepted every record (the receiver answers once the record is in the persistent queue)
-    await waitUntil(async () => (await selfMetric(first.ports.telemetry, 'otelcol_receiver_accepted_log_records')) >= N, 30_000, 'N accepted records');
+    await waitUntil(
+      async () => (await selfMetric(first.ports.telemetry, 'otelcol_receiver_accepted_log_records')) >= N,
+      30_000,
+      'N accepted records',
+    );
     expect(await selfMetric(first.ports.telemetry, 'otelcol_receiver_refused_log_records')).toBe(0);
-    expect(await selfMetric(first.ports.telemetry, 'otelcol_exporter_queue_size', 'otlp_http/backend')).toBeGreaterThan(0);
+    expect(
+      await selfMetric(first.ports.telemetry, 'otelcol_exporter_queue_size', 'otlp_http/backend'),
+    ).toBeGreaterThan(0);
 
     await first.kill(); // SIGKILL
 
     const second = await startCollector({ stateDir, env, ports: first.ports });
     backend = await OtlpCaptureServer.start({ port: backendPort }); // the backend comes back
-    const seqs = () => backend!.logs().filter((r) => r.attributes['e2e.seq'] !== undefined).map((r) => Number(r.attributes['e2e.seq']));
-    await waitUntil(() => new Set(seqs()).size >= N, 60_000, `all ${N} events at the backend (got ${new Set(seqs()).size})`);
+    const seqs = () =>
+      backend!
+        .logs()
+        .filter((r) => r.attributes['e2e.seq'] !== undefined)
+        .map((r) => Number(r.attributes['e2e.seq']));
+    await waitUntil(
+      () => new Set(seqs()).size >= N,
+      60_000,
+      `all ${N} events at the backend (got ${new Set(seqs()).size})`,
+    );
     // let a possible late duplicate arrive before counting
-    await waitUntil(async () => (await selfMetric(second.ports.telemetry, 'otelcol_exporter_queue_size', 'otlp_http/backend')) === 0, 30_000, 'the queue drained');
+    await waitUntil(
+      async () =>
+        (await selfMetric(second.ports.telemetry, 'otelcol_exporter_queue_size', 'otlp_http/backend')) === 0,
+      30_000,
+      'the queue drained',
+    );
 
     const received = seqs();
     const distinct = new Set(received);
     const duplicates = received.length - distinct.size;
-    console.log(`durability: sent ${N}, delivered ${distinct.size} distinct, ${duplicates} duplicate(s), after SIGKILL + restart on the same storage`);
+    console.log(
+      `durability: sent ${N}, delivered ${distinct.size} distinct, ${duplicates} duplicate(s), after SIGKILL + restart on the same storage`,
+    );
     expect(distinct.size).toBe(N);
     expect([...distinct].every((s) => s >= 0 && s < N)).toBe(true);
     expect(duplicates).toBe(0);
@@ -81,20 +107,45 @@ describe.skipIf(!available)('durability: backend outage and SIGKILL', () => {
     const n = 500;
     const first = await startCollector({ stateDir, env });
     const sender = new SecurityEventSender(first.otlpHttpUrl);
-    for (let i = 0; i < n; i++) sender.security.authz.fail({ clientAddress: '203.0.113.201', userId: 'u-5', attributes: { 'e2e.seq': i } });
+    for (let i = 0; i < n; i++)
+      sender.security.authz.fail({
+        clientAddress: '203.0.113.201',
+        userId: 'u-5',
+        attributes: { 'e2e.seq': i },
+      });
     await sender.flush();
     await sender.shutdown();
-    await waitUntil(async () => (await selfMetric(first.ports.telemetry, 'otelcol_receiver_accepted_log_records')) >= n, 30_000, 'n accepted records');
+    await waitUntil(
+      async () => (await selfMetric(first.ports.telemetry, 'otelcol_receiver_accepted_log_records')) >= n,
+      30_000,
+      'n accepted records',
+    );
     await first.stop(); // SIGTERM while the exporters are retrying: in-flight requests go back to the queue
 
     const second = await startCollector({ stateDir, env, ports: first.ports });
     const late = await OtlpCaptureServer.start({ port: backendPort });
     try {
-      const seqs = () => late.logs().filter((r) => r.attributes['e2e.seq'] !== undefined).map((r) => Number(r.attributes['e2e.seq']));
-      await waitUntil(() => new Set(seqs()).size >= n, 60_000, `all ${n} events at the backend (got ${new Set(seqs()).size})`);
-      await waitUntil(async () => (await selfMetric(second.ports.telemetry, 'otelcol_exporter_queue_size', 'otlp_http/backend')) === 0, 30_000, 'the queue drained');
+      const seqs = () =>
+        late
+          .logs()
+          .filter((r) => r.attributes['e2e.seq'] !== undefined)
+          .map((r) => Number(r.attributes['e2e.seq']));
+      await waitUntil(
+        () => new Set(seqs()).size >= n,
+        60_000,
+        `all ${n} events at the backend (got ${new Set(seqs()).size})`,
+      );
+      await waitUntil(
+        async () =>
+          (await selfMetric(second.ports.telemetry, 'otelcol_exporter_queue_size', 'otlp_http/backend')) ===
+          0,
+        30_000,
+        'the queue drained',
+      );
       const received = seqs();
-      console.log(`durability (graceful): sent ${n}, delivered ${new Set(received).size} distinct, ${received.length - new Set(received).size} duplicate(s)`);
+      console.log(
+        `durability (graceful): sent ${n}, delivered ${new Set(received).size} distinct, ${received.length - new Set(received).size} duplicate(s)`,
+      );
       expect(new Set(received).size).toBe(n);
       expect(received.length - new Set(received).size).toBe(0);
     } finally {

@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { CATALOGUE } from '@secmon/semconv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { GENERATED_MAPPINGS_PATH, renderEcsOcsfMappings } from '../../collector-config/scripts/generate-mappings.js';
+import {
+  GENERATED_MAPPINGS_PATH,
+  renderEcsOcsfMappings,
+} from '../../collector-config/scripts/generate-mappings.js';
 import { COLLECTOR_CONFIG_DIR } from './harness/paths.js';
 
 const file = join(COLLECTOR_CONFIG_DIR, GENERATED_MAPPINGS_PATH);
@@ -17,7 +20,10 @@ describe('generated ECS/OCSF mappings', () => {
 
   it('is up to date with the @secmon/semconv catalogue', () => {
     const actual = readFileSync(file, 'utf8');
-    expect(actual, `${GENERATED_MAPPINGS_PATH} is stale: run npm run generate:collector -w @secmon/e2e-tests`).toBe(expected);
+    expect(
+      actual,
+      `${GENERATED_MAPPINGS_PATH} is stale: run npm run generate:collector -w @secmon/e2e-tests`,
+    ).toBe(expected);
   });
 
   it('maps every catalogue event exactly once, with its OCSF class', () => {

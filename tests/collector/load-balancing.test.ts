@@ -42,12 +42,17 @@ describe.skipIf(!available)('detector fleet: load balancing on client.address', 
     });
     sender = new SecurityEventSender(gateway.otlpHttpUrl);
     for (let round = 0; round < PER_CLIENT; round++) {
-      for (let c = 0; c < CLIENTS; c++) sender.security.authn.loginFail({ clientAddress: `198.51.100.${c + 1}`, login: `user${c}` });
+      for (let c = 0; c < CLIENTS; c++)
+        sender.security.authn.loginFail({ clientAddress: `198.51.100.${c + 1}`, login: `user${c}` });
     }
     sender.alert('brute_force_per_client', 'high', { 'client.address': '198.51.100.1' }); // not for the detectors
     sender.raw({ severityNumber: SeverityNumber.INFO, body: 'GET / 200' }); // not a security event
     await sender.flush();
-    await waitUntil(() => detectors.reduce((n, d) => n + d.logs().length, 0) >= CLIENTS * PER_CLIENT, 30_000, 'all events at the detectors');
+    await waitUntil(
+      () => detectors.reduce((n, d) => n + d.logs().length, 0) >= CLIENTS * PER_CLIENT,
+      30_000,
+      'all events at the detectors',
+    );
     await backend.waitFor(() => backend.logs().length >= CLIENTS * PER_CLIENT + 2, { timeoutMs: 20_000 });
   });
 

@@ -58,8 +58,17 @@ describe.skipIf(!available)('OpenSSH recipe on a sample auth.log', () => {
     expect(count('secmon.authn.login_fail_max')).toBe(1);
     for (const e of events) {
       expect(e.resource).toMatchObject({ 'service.name': 'sshd', 'host.name': 'web1' });
-      expect(e.attributes).toMatchObject({ 'server.address': 'web1', 'network.protocol.name': 'ssh', 'event.category': ['authentication'], 'ocsf.class_uid': 3002 });
-      expect(Object.keys(e.attributes).some((k) => ['message', 'program', 'pid', 'ts_iso', 'ts_bsd', 'user', 'result'].includes(k))).toBe(false);
+      expect(e.attributes).toMatchObject({
+        'server.address': 'web1',
+        'network.protocol.name': 'ssh',
+        'event.category': ['authentication'],
+        'ocsf.class_uid': 3002,
+      });
+      expect(
+        Object.keys(e.attributes).some((k) =>
+          ['message', 'program', 'pid', 'ts_iso', 'ts_bsd', 'user', 'result'].includes(k),
+        ),
+      ).toBe(false);
     }
   });
 
@@ -77,8 +86,13 @@ describe.skipIf(!available)('OpenSSH recipe on a sample auth.log', () => {
       'event.outcome': 'success',
       'ocsf.status_id': 1,
     });
-    const alice = events.find((e) => e.eventName === 'secmon.authn.login_success' && e.attributes['user.name'] === 'alice')!;
-    expect(alice.attributes).toMatchObject({ 'client.address': '203.0.113.5', 'secmon.authn.method': 'password' });
+    const alice = events.find(
+      (e) => e.eventName === 'secmon.authn.login_success' && e.attributes['user.name'] === 'alice',
+    )!;
+    expect(alice.attributes).toMatchObject({
+      'client.address': '203.0.113.5',
+      'secmon.authn.method': 'password',
+    });
   });
 
   it('keeps only a keyed pseudonym of a name submitted for an account that does not exist', () => {
@@ -93,18 +107,39 @@ describe.skipIf(!available)('OpenSSH recipe on a sample auth.log', () => {
     const typo = unknown.find((e) => e.attributes['client.address'] === '198.51.100.7')!;
     expect(typo.attributes['user.hash']).toBe(pseudonym('Summer2026!'));
     expect(Buffer.concat(backend.rawBodies()).includes('Summer2026')).toBe(false);
-    expect(unknown.find((e) => e.attributes['client.address'] === '2001:db8::42')?.attributes['secmon.authn.method']).toBe('password');
+    expect(
+      unknown.find((e) => e.attributes['client.address'] === '2001:db8::42')?.attributes[
+        'secmon.authn.method'
+      ],
+    ).toBe('password');
   });
 
   it('expands "message repeated 3 times" into three more failures of the same client and account', () => {
-    const root = events.filter((e) => e.eventName === 'secmon.authn.login_fail' && e.attributes['user.name'] === 'root');
+    const root = events.filter(
+      (e) => e.eventName === 'secmon.authn.login_fail' && e.attributes['user.name'] === 'root',
+    );
     expect(root).toHaveLength(4);
-    expect(root.map(iso)).toEqual(['2026-11-20T09:01:05.000Z', '2026-11-20T09:01:15.000Z', '2026-11-20T09:01:15.000Z', '2026-11-20T09:01:15.000Z']);
+    expect(root.map(iso)).toEqual([
+      '2026-11-20T09:01:05.000Z',
+      '2026-11-20T09:01:15.000Z',
+      '2026-11-20T09:01:15.000Z',
+      '2026-11-20T09:01:15.000Z',
+    ]);
     for (const e of root) {
-      expect(e.attributes).toMatchObject({ 'client.address': '203.0.113.5', 'client.port': 40002, 'error.type': 'invalid_credentials', 'secmon.authn.method': 'password', 'ocsf.status_id': 2 });
+      expect(e.attributes).toMatchObject({
+        'client.address': '203.0.113.5',
+        'client.port': 40002,
+        'error.type': 'invalid_credentials',
+        'secmon.authn.method': 'password',
+        'ocsf.status_id': 2,
+      });
     }
     const max = events.find((e) => e.eventName === 'secmon.authn.login_fail_max')!;
-    expect(max.attributes).toMatchObject({ 'user.name': 'root', 'client.address': '203.0.113.5', 'event.outcome': 'failure' });
+    expect(max.attributes).toMatchObject({
+      'user.name': 'root',
+      'client.address': '203.0.113.5',
+      'event.outcome': 'failure',
+    });
   });
 
   it('reads traditional syslog timestamps too (no year: the current one, in SECMON_SSH_LOG_TZ)', () => {

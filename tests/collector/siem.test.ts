@@ -19,10 +19,24 @@ const HOSTILE_NAME = 'mallory"] [forged@1 admin="true"] \\ end\nOct 11 22:14:15 
 
 /** The same events for every SIEM: two above the SIEM threshold, one below it, one alert. */
 function sendScenario(sender: SecurityEventSender): void {
-  sender.security.authn.loginFail({ clientAddress: '203.0.113.9', login: HOSTILE_NAME, userExists: false, method: 'password', reason: 'invalid_credentials' });
-  sender.security.authz.fail({ clientAddress: '203.0.113.9', userId: 'u-7', route: '/admin/users/:id', statusCode: 403 });
+  sender.security.authn.loginFail({
+    clientAddress: '203.0.113.9',
+    login: HOSTILE_NAME,
+    userExists: false,
+    method: 'password',
+    reason: 'invalid_credentials',
+  });
+  sender.security.authz.fail({
+    clientAddress: '203.0.113.9',
+    userId: 'u-7',
+    route: '/admin/users/:id',
+    statusCode: 403,
+  });
   sender.security.authn.loginSuccess({ clientAddress: '192.0.2.44', userId: 'u-8', method: 'password' });
-  sender.alert('brute_force_per_client', 'high', { 'client.address': '203.0.113.9', 'secmon.alert.count': 6 });
+  sender.alert('brute_force_per_client', 'high', {
+    'client.address': '203.0.113.9',
+    'secmon.alert.count': 6,
+  });
 }
 
 /** user.name of the hostile event as the instrumentation exported it (control characters already made visible). */
@@ -55,8 +69,12 @@ describe.skipIf(!hasRsyslog)('SIEM overlay: syslog RFC 5424 at rsyslog', () => {
     await sender.flush();
     await waitUntil(() => rsyslog.messages().length >= 3, 20_000, 'three syslog messages');
     // the INFO event reached the backend: it was routed away from the SIEM, not lost
-    await backend.waitFor(() => backend.logs().some((r) => r.eventName === 'secmon.authn.login_success'), { timeoutMs: 20_000 });
-    await backend.waitFor(() => backend.logs().some((r) => r.eventName === 'secmon.authn.login_fail'), { timeoutMs: 20_000 });
+    await backend.waitFor(() => backend.logs().some((r) => r.eventName === 'secmon.authn.login_success'), {
+      timeoutMs: 20_000,
+    });
+    await backend.waitFor(() => backend.logs().some((r) => r.eventName === 'secmon.authn.login_fail'), {
+      timeoutMs: 20_000,
+    });
   });
 
   afterAll(async () => {
@@ -67,14 +85,29 @@ describe.skipIf(!hasRsyslog)('SIEM overlay: syslog RFC 5424 at rsyslog', () => {
   });
 
   it('sends events at or above WARN and alerts, not INFO events', () => {
-    const ids = rsyslog.messages().map((m) => m.msgid).sort();
+    const ids = rsyslog
+      .messages()
+      .map((m) => m.msgid)
+      .sort();
     expect(ids).toEqual(['-', 'authn_login_fail', 'authz_fail'].sort());
-    expect(rsyslog.messages().map((m) => m.msg).sort()).toEqual(['secmon.alert', 'secmon.authn.login_fail', 'secmon.authz.fail']);
+    expect(
+      rsyslog
+        .messages()
+        .map((m) => m.msg)
+        .sort(),
+    ).toEqual(['secmon.alert', 'secmon.authn.login_fail', 'secmon.authz.fail']);
   });
 
   it('fills the RFC 5424 header from the event', () => {
     const m = rsyslog.messages().find((x) => x.msgid === 'authn_login_fail')!;
-    expect(m).toMatchObject({ facility: 'authpriv', severity: 'warning', pri: '84', hostname: 'e2e-host', appname: 'e2e-shop', procid: '-' });
+    expect(m).toMatchObject({
+      facility: 'authpriv',
+      severity: 'warning',
+      pri: '84',
+      hostname: 'e2e-host',
+      appname: 'e2e-shop',
+      procid: '-',
+    });
     expect(Math.abs(Date.parse(m.timestamp) - Date.now())).toBeLessThan(10 * 60_000);
     const alert = rsyslog.messages().find((x) => x.msg === 'secmon.alert')!;
     expect(alert).toMatchObject({ facility: 'authpriv', severity: 'err' });
@@ -98,7 +131,11 @@ describe.skipIf(!hasRsyslog)('SIEM overlay: syslog RFC 5424 at rsyslog', () => {
       'ocsf.status_id': '2',
     });
     const alert = rsyslog.messages().find((x) => x.msg === 'secmon.alert')!;
-    expect(alert.sd['secmon@32473']).toMatchObject({ 'security_rule.name': 'brute_force_per_client', 'ocsf.class_uid': '2004', 'secmon.alert.count': '6' });
+    expect(alert.sd['secmon@32473']).toMatchObject({
+      'security_rule.name': 'brute_force_per_client',
+      'ocsf.class_uid': '2004',
+      'secmon.alert.count': '6',
+    });
   });
 
   it('escapes a hostile value: no forged SD element, no second message, the value intact after parsing', () => {
@@ -110,7 +147,9 @@ describe.skipIf(!hasRsyslog)('SIEM overlay: syslog RFC 5424 at rsyslog', () => {
     expect(m.structuredData).toContain(String.raw`user.name="mallory\"\] [forged@1 admin=\"true\"\]`);
     expect(m.sd['secmon@32473']?.['user.name']).toBe(name);
     expect(rsyslog.messages().some((x) => 'forged@1' in x.sd)).toBe(false);
-    expect(rsyslog.messages().some((x) => x.raw.includes('sshd: Accepted') && x.msgid !== 'authn_login_fail')).toBe(false);
+    expect(
+      rsyslog.messages().some((x) => x.raw.includes('sshd: Accepted') && x.msgid !== 'authn_login_fail'),
+    ).toBe(false);
     expect(rsyslog.messages()).toHaveLength(3);
   });
 });
@@ -127,7 +166,12 @@ describe.skipIf(!available)('SIEM overlay: Splunk HEC', () => {
     backend = await OtlpCaptureServer.start();
     collector = await startCollector({
       overlays: ['overlays/splunk-hec.yaml'],
-      env: { SECMON_BACKEND_ENDPOINT: backend.url, SECMON_ALERTS_ENDPOINT: backend.url, SECMON_HEC_ENDPOINT: hec.url, SECMON_HEC_TOKEN: token },
+      env: {
+        SECMON_BACKEND_ENDPOINT: backend.url,
+        SECMON_ALERTS_ENDPOINT: backend.url,
+        SECMON_HEC_ENDPOINT: hec.url,
+        SECMON_HEC_TOKEN: token,
+      },
     });
     sender = new SecurityEventSender(collector.otlpHttpUrl, { recordUserName: true });
     sendScenario(sender);
@@ -153,9 +197,18 @@ describe.skipIf(!available)('SIEM overlay: Splunk HEC', () => {
 
   it('maps each event to a HEC event with metadata and ECS/OCSF fields', () => {
     const events = hec.events();
-    expect(events.map((e) => e.event).sort()).toEqual(['secmon.alert', 'secmon.authn.login_fail', 'secmon.authz.fail']);
+    expect(events.map((e) => e.event).sort()).toEqual([
+      'secmon.alert',
+      'secmon.authn.login_fail',
+      'secmon.authz.fail',
+    ]);
     const fail = events.find((e) => e.event === 'secmon.authn.login_fail')!;
-    expect(fail).toMatchObject({ host: 'e2e-host', source: 'secmon', sourcetype: 'secmon:event', index: 'security' });
+    expect(fail).toMatchObject({
+      host: 'e2e-host',
+      source: 'secmon',
+      sourcetype: 'secmon:event',
+      index: 'security',
+    });
     expect(Math.abs(fail.time! * 1000 - Date.now())).toBeLessThan(10 * 60_000);
     expect(fail.fields).toMatchObject({
       'event.action': 'authn_login_fail',
@@ -170,11 +223,16 @@ describe.skipIf(!available)('SIEM overlay: Splunk HEC', () => {
     });
     const alert = events.find((e) => e.event === 'secmon.alert')!;
     expect(alert.sourcetype).toBe('secmon:alert');
-    expect(alert.fields).toMatchObject({ 'security_rule.name': 'brute_force_per_client', 'ocsf.class_uid': '2004' });
+    expect(alert.fields).toMatchObject({
+      'security_rule.name': 'brute_force_per_client',
+      'ocsf.class_uid': '2004',
+    });
   });
 
   it('JSON-escapes hostile values: one event per line, the value intact', async () => {
-    await backend.waitFor(() => backend.logs().some((r) => r.eventName === 'secmon.authn.login_fail'), { timeoutMs: 20_000 });
+    await backend.waitFor(() => backend.logs().some((r) => r.eventName === 'secmon.authn.login_fail'), {
+      timeoutMs: 20_000,
+    });
     const fail = hec.events().find((e) => e.event === 'secmon.authn.login_fail')!;
     expect(fail.fields?.['user.name']).toBe(exportedName(backend));
     const body = hec.requests.map((r) => r.body).join('\n');
@@ -193,7 +251,12 @@ describe.skipIf(!available)('SIEM overlay: Elasticsearch (OTLP intake)', () => {
     backend = await OtlpCaptureServer.start();
     const collector = await startCollector({
       overlays: ['overlays/elasticsearch.yaml'],
-      env: { SECMON_BACKEND_ENDPOINT: backend.url, SECMON_ALERTS_ENDPOINT: backend.url, SECMON_ES_OTLP_ENDPOINT: es.url, SECMON_ES_API_KEY: 'es-e2e-key' },
+      env: {
+        SECMON_BACKEND_ENDPOINT: backend.url,
+        SECMON_ALERTS_ENDPOINT: backend.url,
+        SECMON_ES_OTLP_ENDPOINT: es.url,
+        SECMON_ES_API_KEY: 'es-e2e-key',
+      },
     });
     sender = new SecurityEventSender(collector.otlpHttpUrl, { recordUserName: true });
     sendScenario(sender);
@@ -210,9 +273,21 @@ describe.skipIf(!available)('SIEM overlay: Elasticsearch (OTLP intake)', () => {
 
   it('sends ECS-mapped events to the data streams with the API key', () => {
     expect(es.requests.every((r) => r.headers.authorization === 'ApiKey es-e2e-key')).toBe(true);
-    expect(es.logs().map((r) => r.eventName).sort()).toEqual(['secmon.alert', 'secmon.authn.login_fail', 'secmon.authz.fail']);
+    expect(
+      es
+        .logs()
+        .map((r) => r.eventName)
+        .sort(),
+    ).toEqual(['secmon.alert', 'secmon.authn.login_fail', 'secmon.authz.fail']);
     const fail = es.logs().find((r) => r.eventName === 'secmon.authn.login_fail')!;
-    expect(fail.attributes).toMatchObject({ 'data_stream.dataset': 'secmon.security', 'data_stream.namespace': 'default', 'event.action': 'authn_login_fail', 'event.outcome': 'failure' });
-    expect(es.logs().find((r) => r.eventName === 'secmon.alert')?.attributes['data_stream.dataset']).toBe('secmon.alerts');
+    expect(fail.attributes).toMatchObject({
+      'data_stream.dataset': 'secmon.security',
+      'data_stream.namespace': 'default',
+      'event.action': 'authn_login_fail',
+      'event.outcome': 'failure',
+    });
+    expect(es.logs().find((r) => r.eventName === 'secmon.alert')?.attributes['data_stream.dataset']).toBe(
+      'secmon.alerts',
+    );
   });
 });

@@ -109,7 +109,9 @@ export async function startCollector(options: CollectorStartOptions = {}): Promi
   };
   const stateDir = options.stateDir ?? makeStateDir();
   mkdirSync(stateDir, { recursive: true });
-  const configs = (options.configs ?? ['config.yaml', 'generated/ecs-ocsf.yaml', ...(options.overlays ?? [])]).map(configPath);
+  const configs = (
+    options.configs ?? ['config.yaml', 'generated/ecs-ocsf.yaml', ...(options.overlays ?? [])]
+  ).map(configPath);
   const env: Record<string, string> = {
     SECMON_OTLP_GRPC_ENDPOINT: `127.0.0.1:${ports.grpc}`,
     SECMON_OTLP_HTTP_ENDPOINT: `127.0.0.1:${ports.http}`,
@@ -124,7 +126,11 @@ export async function startCollector(options: CollectorStartOptions = {}): Promi
   const mounts = [
     { source: COLLECTOR_CONFIG_DIR, target: COLLECTOR_CONFIG_DIR, mode: 'ro' as const },
     { source: stateDir, target: stateDir, mode: 'rw' as const },
-    ...(options.mounts ?? []).map((m) => ({ source: m.path, target: m.path, mode: m.readOnly === false ? ('rw' as const) : ('ro' as const) })),
+    ...(options.mounts ?? []).map((m) => ({
+      source: m.path,
+      target: m.path,
+      mode: m.readOnly === false ? ('rw' as const) : ('ro' as const),
+    })),
   ];
   const container = await new GenericContainer(image)
     .withNetworkMode('host')

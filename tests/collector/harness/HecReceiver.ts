@@ -45,8 +45,12 @@ export class HecReceiver {
         if (req.url !== '/services/collector' || req.method !== 'POST') return reply(404, 'Not found', 404);
         if (req.headers.authorization !== `Splunk ${token}`) return reply(403, 'Invalid token', 4);
         try {
-          const events = body.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as HecEvent);
-          if (events.some((e) => e.event === undefined || e.event === '')) return reply(400, 'Event field cannot be blank', 13);
+          const events = body
+            .split('\n')
+            .filter((l) => l.trim() !== '')
+            .map((l) => JSON.parse(l) as HecEvent);
+          if (events.some((e) => e.event === undefined || e.event === ''))
+            return reply(400, 'Event field cannot be blank', 13);
           this._events.push(...events);
           return reply(200, 'Success', 0);
         } catch {

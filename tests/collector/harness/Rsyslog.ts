@@ -30,7 +30,9 @@ export interface SyslogMessage {
 const RSYSLOGD_CANDIDATES = ['/usr/sbin/rsyslogd', '/sbin/rsyslogd'];
 
 function rsyslogdPath(): string | undefined {
-  return RSYSLOGD_CANDIDATES.find((p) => existsSync(p)) ?? (commandExists('rsyslogd') ? 'rsyslogd' : undefined);
+  return (
+    RSYSLOGD_CANDIDATES.find((p) => existsSync(p)) ?? (commandExists('rsyslogd') ? 'rsyslogd' : undefined)
+  );
 }
 
 /** `true` when rsyslogd is installed, else the reason (for requireService). */
@@ -93,18 +95,24 @@ ruleset(name="secmon") {
     const code = await new Promise<number | null>((r) => check.on('exit', r));
     if (code !== 0) throw new Error(`rsyslogd rejected its configuration: ${checkOut.join('')}`);
 
-    const child = spawn(bin, ['-n', '-f', conf, '-i', join(dir, 'rsyslogd.pid')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(bin, ['-n', '-f', conf, '-i', join(dir, 'rsyslogd.pid')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const rsyslog = new Rsyslog(port, dir, child);
-    await waitUntil(async () => {
-      const { connect } = await import('node:net');
-      return new Promise<boolean>((resolve) => {
-        const s = connect(port, '127.0.0.1', () => {
-          s.end();
-          resolve(true);
+    await waitUntil(
+      async () => {
+        const { connect } = await import('node:net');
+        return new Promise<boolean>((resolve) => {
+          const s = connect(port, '127.0.0.1', () => {
+            s.end();
+            resolve(true);
+          });
+          s.on('error', () => resolve(false));
         });
-        s.on('error', () => resolve(false));
-      });
-    }, 10_000, `rsyslogd listening on ${port} (${rsyslog._stderr.join('')})`);
+      },
+      10_000,
+      `rsyslogd listening on ${port} (${rsyslog._stderr.join('')})`,
+    );
     return rsyslog;
   }
 

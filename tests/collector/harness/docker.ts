@@ -2,7 +2,15 @@
 // the static otelcol-secmon binary; no registry is reachable from our machines, so nothing is pulled).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, createReadStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  createReadStream,
+  existsSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,7 +50,9 @@ export function imageFromEnv(): string | undefined {
 /** `true` when the suites have an image to run, else the reason. */
 export function collectorImageCheck(): true | string {
   if (imageFromEnv() !== undefined) return true;
-  return existsSync(COLLECTOR_BINARY) ? true : `${COLLECTOR_BINARY} is missing: run npm run collector:build (or set SECMON_COLLECTOR_IMAGE)`;
+  return existsSync(COLLECTOR_BINARY)
+    ? true
+    : `${COLLECTOR_BINARY} is missing: run npm run collector:build (or set SECMON_COLLECTOR_IMAGE)`;
 }
 
 async function sha256File(path: string): Promise<string> {
@@ -83,7 +93,10 @@ export async function collectorImage(): Promise<string> {
           '',
         ].join('\n'),
       );
-      await run('docker', ['build', '--quiet', '--tag', tag, context], { timeout: 300_000, env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+      await run('docker', ['build', '--quiet', '--tag', tag, context], {
+        timeout: 300_000,
+        env: { ...process.env, DOCKER_BUILDKIT: '0' },
+      });
       return tag;
     } finally {
       rmSync(context, { recursive: true, force: true });

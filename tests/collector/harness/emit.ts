@@ -2,15 +2,20 @@
 // on an OpenTelemetry SDK pipeline exporting OTLP/HTTP protobuf. Also, for the defence-in-depth suites, records
 // that bypass the instrumentation (`bypass`: what a legacy or misconfigured application sends, secrets included),
 // and alerts shaped as the rule engine raises them (a secmon.alert span with evidence links + the alert log record).
-import { SeverityNumber, SpanKind } from '@opentelemetry/api';
-import type { Attributes, Link } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
+import type { Attributes, Link, SeverityNumber } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { SecurityEvents } from '@secmon/instrumentation';
-import { ALERT_EVENT_NAME, ALERT_SEVERITY_TO_OCSF, ALERT_SEVERITY_TO_SEVERITY_NUMBER, getEventDefinition } from '@secmon/semconv';
+import {
+  ALERT_EVENT_NAME,
+  ALERT_SEVERITY_TO_OCSF,
+  ALERT_SEVERITY_TO_SEVERITY_NUMBER,
+  getEventDefinition,
+} from '@secmon/semconv';
 
 /** The pseudonym key of the suites (32 bytes, as the instrumentation asks). */
 export const E2E_PSEUDONYM_KEY = 'e2e-pseudonym-key-0123456789abcdef';
@@ -30,7 +35,10 @@ export class SecurityEventSender {
   private readonly _traces: TracerProvider;
 
   constructor(otlpHttpUrl: string, options: SenderOptions = {}) {
-    const resource = resourceFromAttributes({ 'service.name': options.serviceName ?? 'e2e-shop', 'host.name': 'e2e-host' });
+    const resource = resourceFromAttributes({
+      'service.name': options.serviceName ?? 'e2e-shop',
+      'host.name': 'e2e-host',
+    });
     this._logs = new LoggerProvider({
       resource,
       processors: [
@@ -44,7 +52,12 @@ export class SecurityEventSender {
     });
     this._traces = new TracerProvider({
       resource,
-      spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${otlpHttpUrl}/v1/traces` }), scheduledDelayMillis: 50 })],
+      spanProcessors: [
+        new BatchSpanProcessor({
+          exporter: new OTLPTraceExporter({ url: `${otlpHttpUrl}/v1/traces` }),
+          scheduledDelayMillis: 50,
+        }),
+      ],
     });
     this.security = new SecurityEvents({
       loggerProvider: this._logs,
@@ -73,18 +86,30 @@ export class SecurityEventSender {
   }
 
   /** Any log record (e.g. an application log that is not a security event). */
-  raw(record: { eventName?: string; severityNumber: SeverityNumber; body?: string; attributes?: Attributes }): void {
+  raw(record: {
+    eventName?: string;
+    severityNumber: SeverityNumber;
+    body?: string;
+    attributes?: Attributes;
+  }): void {
     this._logs.getLogger('@secmon/e2e', '0.1.0').emit({ timestamp: Date.now(), ...record });
   }
 
   /** An alert as the rule engine raises it: a `secmon.alert` span linked to evidence, and the `secmon.alert` log record. */
-  alert(rule: string, severity: keyof typeof ALERT_SEVERITY_TO_OCSF, attributes: Attributes, links: Link[] = []): void {
+  alert(
+    rule: string,
+    severity: keyof typeof ALERT_SEVERITY_TO_OCSF,
+    attributes: Attributes,
+    links: Link[] = [],
+  ): void {
     const common: Attributes = {
       'security_rule.name': rule,
       'secmon.alert.severity': ALERT_SEVERITY_TO_OCSF[severity],
       ...attributes,
     };
-    const span = this._traces.getTracer('@secmon/processor', '0.1.0').startSpan(ALERT_EVENT_NAME, { kind: SpanKind.INTERNAL, attributes: common, links });
+    const span = this._traces
+      .getTracer('@secmon/processor', '0.1.0')
+      .startSpan(ALERT_EVENT_NAME, { kind: SpanKind.INTERNAL, attributes: common, links });
     span.end();
     this._logs.getLogger('@secmon/processor', '0.1.0').emit({
       eventName: ALERT_EVENT_NAME,

@@ -15,7 +15,12 @@ export async function freePort(): Promise<number> {
 }
 
 /** Poll `check` every `intervalMs` until it returns true or `timeoutMs` passes. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string, intervalMs = 100): Promise<void> {
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 100,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
