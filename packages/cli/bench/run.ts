@@ -32,7 +32,10 @@ function fmtRate(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${Math.round(n / 1000)}k`;
 }
 
-async function writeLines(path: string, make: (out: (line: string) => Promise<void>) => Promise<void>): Promise<void> {
+async function writeLines(
+  path: string,
+  make: (out: (line: string) => Promise<void>) => Promise<void>,
+): Promise<void> {
   if (existsSync(path)) return;
   const tmp = `${path}.tmp`;
   const out = createWriteStream(tmp);
@@ -74,14 +77,25 @@ async function generate(): Promise<{ jsonl: string; otlp: string; total: number 
 }
 
 /** Wall-clock seconds of a command (stdout discarded), best of `runs`; checks the exit code. */
-function time(command: string, args: string[], runs: number, okCodes = [0], check?: (stdout: string) => void): number {
+function time(
+  command: string,
+  args: string[],
+  runs: number,
+  okCodes = [0],
+  check?: (stdout: string) => void,
+): number {
   let best = Infinity;
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
     // Output goes to /dev/null unless it is checked (jq writes as much as it reads).
-    const r = spawnSync(command, args, { maxBuffer: 64 * 1024 * 1024, encoding: 'utf8', stdio: ['ignore', check === undefined ? 'ignore' : 'pipe', 'pipe'] });
+    const r = spawnSync(command, args, {
+      maxBuffer: 64 * 1024 * 1024,
+      encoding: 'utf8',
+      stdio: ['ignore', check === undefined ? 'ignore' : 'pipe', 'pipe'],
+    });
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (!okCodes.includes(r.status ?? -1)) throw new Error(`${command} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+    if (!okCodes.includes(r.status ?? -1))
+      throw new Error(`${command} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
     check?.(r.stdout ?? '');
     best = Math.min(best, s);
   }
@@ -90,12 +104,21 @@ function time(command: string, args: string[], runs: number, okCodes = [0], chec
 
 function row(label: string, seconds: number, events: number, anchor?: number, note = ''): void {
   const ratio = anchor === undefined ? '' : `${(seconds / anchor).toFixed(2)}x parse-only`;
-  console.log(`  ${label.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s ${fmtRate(events / seconds).padStart(7)} events/s  ${ratio.padEnd(18)} ${note}`);
+  console.log(
+    `  ${label.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s ${fmtRate(events / seconds).padStart(7)} events/s  ${ratio.padEnd(18)} ${note}`.trimEnd(),
+  );
 }
 
-function analyzeSection(title: string, file: string, total: number, expectAlerts: number): { seconds: number; parse: number } {
+function analyzeSection(
+  title: string,
+  file: string,
+  total: number,
+  expectAlerts: number,
+): { seconds: number; parse: number } {
   const size = statSync(file).size;
-  console.log(`\n${title}: ${file} (${(size / 1024 / 1024).toFixed(0)} MiB, ${total.toLocaleString('en-US')} events)`);
+  console.log(
+    `\n${title}: ${file} (${(size / 1024 / 1024).toFixed(0)} MiB, ${total.toLocaleString('en-US')} events)`,
+  );
   const parse = time(process.execPath, [join(HERE, 'parseOnly.mjs'), file], RUNS);
   row('parse-only (read lines + JSON.parse)', parse, total, parse);
   const jqRuns = Math.min(RUNS, 1);
@@ -120,7 +143,10 @@ function encodeRequests(events: number, perRequest: number): Buffer[] {
   let n = 0;
   for (const r of trafficStream({ events, seed: 11 })) {
     if (logger === undefined) {
-      provider = new LoggerProvider({ resource: resourceFromAttributes(r.resource), processors: [new SimpleLogRecordProcessor({ exporter })] });
+      provider = new LoggerProvider({
+        resource: resourceFromAttributes(r.resource),
+        processors: [new SimpleLogRecordProcessor({ exporter })],
+      });
       logger = provider.getLogger('@secmon/instrumentation');
     }
     logger.emit({
@@ -149,10 +175,16 @@ async function postAll(url: string, bodies: Buffer[], inFlight: number): Promise
       await new Promise<void>((resolve, reject) => {
         const req = request(
           `${url}/v1/logs`,
-          { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+          {
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length },
+          },
           (res) => {
             res.resume();
-            res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+            res.on('end', () =>
+              res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`)),
+            );
           },
         );
         req.on('error', reject);
@@ -166,7 +198,11 @@ async function postAll(url: string, bodies: Buffer[], inFlight: number): Promise
   return seconds;
 }
 
-function waitForLine(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp): Promise<RegExpExecArray> {
+function waitForLine(
+  child: ChildProcess,
+  stream: 'stdout' | 'stderr',
+  pattern: RegExp,
+): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let text = '';
     child[stream]!.on('data', (d: Buffer) => {
@@ -181,7 +217,9 @@ function waitForLine(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: 
 async function serveSection(): Promise<void> {
   const perRequest = 512;
   const inFlight = 4;
-  console.log(`\nserve: ${SERVE_EVENTS.toLocaleString('en-US')} events, OTLP/HTTP protobuf, ${perRequest} records per request, ${inFlight} requests in flight, loopback`);
+  console.log(
+    `\nserve: ${SERVE_EVENTS.toLocaleString('en-US')} events, OTLP/HTTP protobuf, ${perRequest} records per request, ${inFlight} requests in flight, loopback`,
+  );
   const bodies = encodeRequests(SERVE_EVENTS, perRequest);
   const events = SERVE_EVENTS;
 
@@ -196,7 +234,8 @@ async function serveSection(): Promise<void> {
   const bare = spawn(process.execPath, [join(HERE, 'sinkServer.mjs')], { stdio: ['ignore', 'pipe', 'pipe'] });
   const port = (await waitForLine(bare, 'stdout', /(\d+)\n/))[1];
   let bareBest = Infinity;
-  for (let i = 0; i < RUNS; i++) bareBest = Math.min(bareBest, await postAll(`http://127.0.0.1:${port}`, bodies, inFlight));
+  for (let i = 0; i < RUNS; i++)
+    bareBest = Math.min(bareBest, await postAll(`http://127.0.0.1:${port}`, bodies, inFlight));
   bare.kill('SIGTERM');
   row('bare node:http server (read body, 200)', bareBest, events);
 
@@ -227,11 +266,18 @@ const jqVersion = (() => {
     throw new Error('jq is needed for the benchmark anchor: apt-get install -y jq');
   }
 })();
-console.log(`@secmon/cli benchmark: node ${process.version}, ${jqVersion}, best of ${RUNS} runs (jq: 1 run), wall clock per process`);
+console.log(
+  `@secmon/cli benchmark: node ${process.version}, ${jqVersion}, best of ${RUNS} runs (jq: 1 run), wall clock per process`,
+);
 const data = await generate();
 const expected = 11;
 const jl = analyzeSection('analyze, JSON lines', data.jsonl, data.total, expected);
-analyzeSection('analyze, OTLP/JSON lines (collector file exporter format, 512 records per line)', data.otlp, data.total, expected);
+analyzeSection(
+  'analyze, OTLP/JSON lines (collector file exporter format, 512 records per line)',
+  data.otlp,
+  data.total,
+  expected,
+);
 const rate = data.total / jl.seconds;
 const ratio = jl.seconds / jl.parse;
 console.log(

@@ -70,7 +70,13 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 function parse(args: string[], options: Options, usage: string): ReturnType<typeof parseArgs> {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true, allowNegative: true });
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+      allowNegative: true,
+    });
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n\n${usage}`);
   }
@@ -78,7 +84,8 @@ function parse(args: string[], options: Options, usage: string): ReturnType<type
 
 function positiveInt(value: unknown, flag: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got "${String(value)}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`${flag} must be a positive integer, got "${String(value)}"`);
   return n;
 }
 
@@ -132,10 +139,13 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         return EXIT.OK;
       }
       const format = values['format'];
-      if (format !== 'text' && format !== 'jsonl') throw new UsageError(`analyze: --format must be text or jsonl, got "${String(format)}"`);
+      if (format !== 'text' && format !== 'jsonl')
+        throw new UsageError(`analyze: --format must be text or jsonl, got "${String(format)}"`);
       const maxLineBytes = parseByteSize(values['max-line-size']);
       if (maxLineBytes === undefined) {
-        throw new UsageError(`analyze: --max-line-size must be a size such as 16MiB, got "${String(values['max-line-size'])}"`);
+        throw new UsageError(
+          `analyze: --max-line-size must be a size such as 16MiB, got "${String(values['max-line-size'])}"`,
+        );
       }
       // Commands are loaded on demand: analyze need not pay for the OTel exporters serve loads.
       const { analyzeCommand } = await import('./analyze/analyzeCommand.js');
@@ -143,7 +153,9 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       if (values['out-of-order'] !== undefined) {
         outOfOrderMillis = parseDurationMillis(values['out-of-order']);
         if (outOfOrderMillis === undefined) {
-          throw new UsageError(`analyze: --out-of-order must be a duration such as 10s or 5m, got "${String(values['out-of-order'])}"`);
+          throw new UsageError(
+            `analyze: --out-of-order must be a duration such as 10s or 5m, got "${String(values['out-of-order'])}"`,
+          );
         }
       }
       return analyzeCommand(
@@ -179,7 +191,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         await writeOut(io.stdout, SERVE_USAGE);
         return EXIT.OK;
       }
-      if (positionals.length > 0) throw new UsageError(`serve: unexpected argument "${positionals[0]}"\n\n${SERVE_USAGE}`);
+      if (positionals.length > 0)
+        throw new UsageError(`serve: unexpected argument "${positionals[0]}"\n\n${SERVE_USAGE}`);
       const { serveCommand } = await import('./serve/serveCommand.js');
       return serveCommand(values as ServeFlags, io);
     }
@@ -191,17 +204,23 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           await writeOut(io.stdout, RULES_USAGE);
           return EXIT.OK;
         }
-        if (positionals.length === 0) throw new UsageError(`rules validate: give at least one rule file\n\n${RULES_USAGE}`);
+        if (positionals.length === 0)
+          throw new UsageError(`rules validate: give at least one rule file\n\n${RULES_USAGE}`);
         const { rulesValidateCommand } = await import('./rules/rulesValidateCommand.js');
         return rulesValidateCommand(positionals, io);
       }
       if (sub === 'test') {
-        const { values, positionals } = parse(args, { rules: { type: 'string', short: 'r', multiple: true } }, RULES_USAGE);
+        const { values, positionals } = parse(
+          args,
+          { rules: { type: 'string', short: 'r', multiple: true } },
+          RULES_USAGE,
+        );
         if (values['help'] === true) {
           await writeOut(io.stdout, RULES_USAGE);
           return EXIT.OK;
         }
-        if (positionals.length === 0) throw new UsageError(`rules test: give a folder or test files\n\n${RULES_USAGE}`);
+        if (positionals.length === 0)
+          throw new UsageError(`rules test: give a folder or test files\n\n${RULES_USAGE}`);
         const { rulesTestCommand } = await import('./rules/rulesTestCommand.js');
         return rulesTestCommand(positionals, (values['rules'] as string[] | undefined) ?? [], io);
       }
@@ -209,7 +228,9 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         await writeOut(io.stdout, RULES_USAGE);
         return EXIT.OK;
       }
-      throw new UsageError(`rules: expected "validate" or "test", got ${sub === undefined ? 'nothing' : `"${sub}"`}\n\n${RULES_USAGE}`);
+      throw new UsageError(
+        `rules: expected "validate" or "test", got ${sub === undefined ? 'nothing' : `"${sub}"`}\n\n${RULES_USAGE}`,
+      );
     }
     default:
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);

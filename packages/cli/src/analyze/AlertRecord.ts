@@ -22,7 +22,13 @@ export interface AlertRecord {
 }
 
 /** Severities from the least to the most severe; the index is the rank. */
-export const SEVERITY_ORDER: readonly AlertSeverity[] = ['informational', 'low', 'medium', 'high', 'critical'];
+export const SEVERITY_ORDER: readonly AlertSeverity[] = [
+  'informational',
+  'low',
+  'medium',
+  'high',
+  'critical',
+];
 
 /** Rank of a severity for comparisons (-1 when unknown). */
 export function severityRank(severity: string): number {
@@ -37,7 +43,9 @@ export function severityRank(severity: string): number {
 export function groupLabel(group: Readonly<Record<string, string>>): string {
   const keys = Object.keys(group);
   if (keys.length === 0) return '(all events)';
-  return keys.map((k) => `${escapeForTerminal(k, 100)}=${quoteIfNeeded(escapeForTerminal(String(group[k]), 200))}`).join(' ');
+  return keys
+    .map((k) => `${escapeForTerminal(k, 100)}=${quoteIfNeeded(escapeForTerminal(String(group[k]), 200))}`)
+    .join(' ');
 }
 
 const NEEDS_QUOTES = /^$|[\s="]/;

@@ -79,7 +79,8 @@ export class AlertSummary {
     if (group !== undefined) {
       group.alerts++;
       group.events += alert.count;
-      if (alert.firstTimeUnixNano < group.firstTimeUnixNano) group.firstTimeUnixNano = alert.firstTimeUnixNano;
+      if (alert.firstTimeUnixNano < group.firstTimeUnixNano)
+        group.firstTimeUnixNano = alert.firstTimeUnixNano;
       if (alert.lastTimeUnixNano > group.lastTimeUnixNano) group.lastTimeUnixNano = alert.lastTimeUnixNano;
     } else if (rule.groups.size < this._maxGroups) {
       rule.groups.set(label, {
@@ -98,7 +99,8 @@ export class AlertSummary {
   /** Rules by severity (most severe first), then by number of alerts. */
   sortedRules(): RuleSummary[] {
     return [...this.rules.values()].sort(
-      (a, b) => severityRank(b.severity) - severityRank(a.severity) || b.alerts - a.alerts || cmp(a.ruleId, b.ruleId),
+      (a, b) =>
+        severityRank(b.severity) - severityRank(a.severity) || b.alerts - a.alerts || cmp(a.ruleId, b.ruleId),
     );
   }
 }

@@ -65,7 +65,10 @@ export class ProgressBar {
       // The bar takes what the terminal width leaves, up to 40 cells; on a narrow terminal only the numbers.
       const width = Math.min(40, this._columns - 1 - right.length - percent.length - 5);
       const filled = Math.floor(fraction * Math.max(width, 0));
-      line = width >= 10 ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent}  ${right}` : `${percent}  ${right}`;
+      line =
+        width >= 10
+          ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${percent}  ${right}`
+          : `${percent}  ${right}`;
     } else {
       line = `reading  ${right}`;
     }

@@ -40,20 +40,29 @@ const PROGRESS_MIN_BYTES = 32 * 1024 * 1024;
  * bad line under `--strict`).
  */
 export async function analyzeCommand(options: AnalyzeOptions, io: CliIo): Promise<number> {
-  if (options.inputs.length === 0) throw new UsageError('analyze: give at least one file, folder, or - for standard input');
+  if (options.inputs.length === 0)
+    throw new UsageError('analyze: give at least one file, folder, or - for standard input');
   const failRank = options.failOn === 'never' ? Infinity : severityRank(options.failOn);
   if (failRank === -1) {
-    throw new UsageError(`analyze: --fail-on must be one of ${SEVERITY_ORDER.join(', ')}, never; got "${options.failOn}"`);
+    throw new UsageError(
+      `analyze: --fail-on must be one of ${SEVERITY_ORDER.join(', ')}, never; got "${options.failOn}"`,
+    );
   }
   const started = Date.now();
   const loaded = await loadRules(options.rules, io.cwd);
   if (loaded.errors.length > 0) {
-    await writeOut(io.stderr, `secmon analyze: invalid rules\n${loaded.errors.map((e) => `  ${escapeForTerminal(e, 400)}\n`).join('')}`);
+    await writeOut(
+      io.stderr,
+      `secmon analyze: invalid rules\n${loaded.errors.map((e) => `  ${escapeForTerminal(e, 400)}\n`).join('')}`,
+    );
     return EXIT.USAGE;
   }
   let sources;
   try {
-    sources = await resolveInputs(options.inputs.map((p) => p), io.stdin);
+    sources = await resolveInputs(
+      options.inputs.map((p) => p),
+      io.stdin,
+    );
   } catch (err) {
     if (err instanceof InputPathError) {
       await writeOut(io.stderr, `secmon analyze: ${escapeForTerminal(err.message, 400)}\n`);
@@ -81,7 +90,9 @@ export async function analyzeCommand(options: AnalyzeOptions, io: CliIo): Promis
     ? sources.reduce((n, s) => n + (s.size ?? 0), 0)
     : undefined;
   const showProgress =
-    options.progress && io.stderr.isTTY === true && (totalBytes === undefined || totalBytes >= PROGRESS_MIN_BYTES);
+    options.progress &&
+    io.stderr.isTTY === true &&
+    (totalBytes === undefined || totalBytes >= PROGRESS_MIN_BYTES);
   const progress = showProgress
     ? new ProgressBar({ write: (t) => io.stderr.write(t), totalBytes, columns: io.stderr.columns })
     : undefined;
@@ -151,7 +162,13 @@ export async function analyzeCommand(options: AnalyzeOptions, io: CliIo): Promis
     const report = renderTextReport(
       summary,
       stats,
-      { ruleCount: loaded.rules.length, ruleSources: loaded.sources, elapsedMillis, engine, topKeys: options.topKeys },
+      {
+        ruleCount: loaded.rules.length,
+        ruleSources: loaded.sources,
+        elapsedMillis,
+        engine,
+        topKeys: options.topKeys,
+      },
       style,
     );
     await writeOut(io.stdout, report);

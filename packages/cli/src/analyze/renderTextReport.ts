@@ -51,7 +51,12 @@ function padStart(s: string, n: number): string {
  * groups, a timeline of alerts in event time, and what was wrong with the input. Every string that comes
  * from the logs (group values, problem texts) is escaped for the terminal.
  */
-export function renderTextReport(summary: AlertSummary, stats: InputStats, ctx: ReportContext, style: Style): string {
+export function renderTextReport(
+  summary: AlertSummary,
+  stats: InputStats,
+  ctx: ReportContext,
+  style: Style,
+): string {
   const out: string[] = [];
   const topKeys = ctx.topKeys ?? 5;
   const timelineLimit = ctx.timelineLimit ?? 50;
@@ -62,7 +67,9 @@ export function renderTextReport(summary: AlertSummary, stats: InputStats, ctx: 
       `secmon analyze: ${formatCount(stats.events)} events from ${plural(stats.sources, 'input')}${span}`,
     ),
   );
-  out.push(style.dim(`rules: ${ctx.ruleCount} from ${ctx.ruleSources.map((s) => escapeForTerminal(s)).join(', ')}`));
+  out.push(
+    style.dim(`rules: ${ctx.ruleCount} from ${ctx.ruleSources.map((s) => escapeForTerminal(s)).join(', ')}`),
+  );
   out.push('');
 
   if (summary.total === 0) {
@@ -75,17 +82,30 @@ export function renderTextReport(summary: AlertSummary, stats: InputStats, ctx: 
     const parts = ['critical', 'high', 'medium', 'low', 'informational']
       .filter((s) => bySeverity.has(s))
       .map((s) => `${bySeverity.get(s)} ${s}`);
-    out.push(style.bold(`${plural(summary.total, 'alert')} from ${plural(summary.rules.size, 'rule')} (${parts.join(', ')})`));
+    out.push(
+      style.bold(
+        `${plural(summary.total, 'alert')} from ${plural(summary.rules.size, 'rule')} (${parts.join(', ')})`,
+      ),
+    );
     for (const rule of summary.sortedRules()) {
       out.push('');
       const sev = severityStyle(style, rule.severity)(pad(SEVERITY_LABEL[rule.severity] ?? rule.severity, 8));
-      out.push(`${sev}  ${style.bold(escapeForTerminal(rule.ruleId, 80))}  ${escapeForTerminal(rule.title, 100)}`);
-      out.push(`          ${plural(rule.alerts, 'alert')} on ${plural(rule.events, 'event')}, ${plural(rule.groups.size + (rule.untrackedGroupAlerts > 0 ? 1 : 0), 'group')}`);
-      if (rule.reference !== undefined) out.push(style.dim(`          see ${escapeForTerminal(rule.reference, 120)}`));
+      out.push(
+        `${sev}  ${style.bold(escapeForTerminal(rule.ruleId, 80))}  ${escapeForTerminal(rule.title, 100)}`,
+      );
+      out.push(
+        `          ${plural(rule.alerts, 'alert')} on ${plural(rule.events, 'event')}, ${plural(rule.groups.size + (rule.untrackedGroupAlerts > 0 ? 1 : 0), 'group')}`,
+      );
+      if (rule.reference !== undefined)
+        out.push(style.dim(`          see ${escapeForTerminal(rule.reference, 120)}`));
       const top = topGroups(rule, topKeys);
       const labels = top.map((g) => truncate(g.label, 60));
       const width = Math.max(20, ...labels.map((l) => l.length));
-      out.push(style.dim(`          ${pad('top keys', width)}  ${padStart('alerts', 6)}  ${padStart('events', 7)}  first seen            last seen`));
+      out.push(
+        style.dim(
+          `          ${pad('top keys', width)}  ${padStart('alerts', 6)}  ${padStart('events', 7)}  first seen            last seen`,
+        ),
+      );
       top.forEach((g, i) => {
         out.push(
           `          ${pad(labels[i]!, width)}  ${padStart(formatCount(g.alerts), 6)}  ${padStart(formatCount(g.events), 7)}  ${pad(formatTime(g.firstTimeUnixNano), 20)}  ${formatTimeSameDay(g.lastTimeUnixNano, g.firstTimeUnixNano)}`,
@@ -94,7 +114,11 @@ export function renderTextReport(summary: AlertSummary, stats: InputStats, ctx: 
       const more = rule.groups.size - top.length;
       if (more > 0) out.push(style.dim(`          … ${plural(more, 'more group')}`));
       if (rule.untrackedGroupAlerts > 0) {
-        out.push(style.dim(`          … ${plural(rule.untrackedGroupAlerts, 'alert')} in groups beyond the tracking cap`));
+        out.push(
+          style.dim(
+            `          … ${plural(rule.untrackedGroupAlerts, 'alert')} in groups beyond the tracking cap`,
+          ),
+        );
       }
     }
 
@@ -131,7 +155,12 @@ export interface EngineCounters {
   malformedEvents: number;
 }
 
-export function renderInputSection(stats: InputStats, elapsedMillis: number, style: Style, engine?: EngineCounters): string[] {
+export function renderInputSection(
+  stats: InputStats,
+  elapsedMillis: number,
+  style: Style,
+  engine?: EngineCounters,
+): string[] {
   const out: string[] = [];
   out.push(style.bold('Input'));
   const seconds = elapsedMillis / 1000;
@@ -139,16 +168,34 @@ export function renderInputSection(stats: InputStats, elapsedMillis: number, sty
   out.push(
     `  ${plural(stats.sources, 'input')}, ${plural(stats.lines, 'line')}, ${plural(stats.records, 'log record')}, ${plural(stats.events, 'event')} checked in ${seconds.toFixed(2)} s${rate}`,
   );
-  if (stats.unnamed > 0) out.push(`  ${plural(stats.unnamed, 'record')} without an event name (not security events; ignored)`);
-  if (stats.untimed > 0) out.push(style.yellow(`  ${plural(stats.untimed, 'record')} without a timestamp (ignored)`));
-  if (stats.otherSignals > 0) out.push(`  ${plural(stats.otherSignals, 'line')} of spans or metrics (ignored)`);
+  if (stats.unnamed > 0)
+    out.push(`  ${plural(stats.unnamed, 'record')} without an event name (not security events; ignored)`);
+  if (stats.untimed > 0)
+    out.push(style.yellow(`  ${plural(stats.untimed, 'record')} without a timestamp (ignored)`));
+  if (stats.otherSignals > 0)
+    out.push(`  ${plural(stats.otherSignals, 'line')} of spans or metrics (ignored)`);
   if (engine !== undefined) {
     if (engine.lateEvents > 0) {
-      out.push(style.yellow(`  ${plural(engine.lateEvents, 'event')} arrived too far out of time order and were not counted (see --out-of-order)`));
+      out.push(
+        style.yellow(
+          `  ${plural(engine.lateEvents, 'event')} arrived too far out of time order and were not counted (see --out-of-order)`,
+        ),
+      );
     }
-    if (engine.evictions > 0) out.push(style.yellow(`  ${plural(engine.evictions, 'rule state')} evicted by the memory caps (counts may be low)`));
-    if (engine.ungroupedEvents > 0) out.push(`  ${plural(engine.ungroupedEvents, 'matching event')} without the rule's group-by attribute (not counted)`);
-    if (engine.malformedEvents > 0) out.push(style.yellow(`  ${plural(engine.malformedEvents, 'event')} with an unusable time (not counted)`));
+    if (engine.evictions > 0)
+      out.push(
+        style.yellow(
+          `  ${plural(engine.evictions, 'rule state')} evicted by the memory caps (counts may be low)`,
+        ),
+      );
+    if (engine.ungroupedEvents > 0)
+      out.push(
+        `  ${plural(engine.ungroupedEvents, 'matching event')} without the rule's group-by attribute (not counted)`,
+      );
+    if (engine.malformedEvents > 0)
+      out.push(
+        style.yellow(`  ${plural(engine.malformedEvents, 'event')} with an unusable time (not counted)`),
+      );
   }
   problems(out, style, stats.malformed, 'malformed line');
   problems(out, style, stats.truncated, 'truncated line');

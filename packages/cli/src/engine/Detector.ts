@@ -44,7 +44,9 @@ export class Detector {
     const onEngineAlert = options.onEngineAlert;
     this._engine = new RuleEngine({
       rules,
-      ...(options.outOfOrderToleranceMillis === undefined ? {} : { outOfOrderToleranceMillis: options.outOfOrderToleranceMillis }),
+      ...(options.outOfOrderToleranceMillis === undefined
+        ? {}
+        : { outOfOrderToleranceMillis: options.outOfOrderToleranceMillis }),
       onAlert: (alert) => {
         onAlert(toAlertRecord(alert));
         onEngineAlert?.(alert);

@@ -52,7 +52,8 @@ export async function loadRules(paths: readonly string[], cwd: string): Promise<
   const sources: string[] = [];
   for (const path of paths) {
     sources.push(path === DEFAULT_PACK_ALIAS ? DEFAULT_PACK_NAME : relative(cwd, resolve(cwd, path)) || path);
-    const result: RuleFileResult = path === DEFAULT_PACK_ALIAS ? { rules: DEFAULT_RULES, errors: [] } : await loadRuleFile(path, cwd);
+    const result: RuleFileResult =
+      path === DEFAULT_PACK_ALIAS ? { rules: DEFAULT_RULES, errors: [] } : await loadRuleFile(path, cwd);
     if (result.readError !== undefined) {
       errors.push(`${path}: cannot read rule file: ${result.readError}`);
       continue;

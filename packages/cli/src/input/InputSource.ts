@@ -48,7 +48,9 @@ async function addPath(path: string, out: InputSource[], explicit: boolean): Pro
     info = await stat(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputPathError(`${path}: ${code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+    throw new InputPathError(
+      `${path}: ${code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`,
+    );
   }
   if (info.isDirectory()) {
     const entries = (await readdir(path)).filter((e) => !e.startsWith('.')).sort();

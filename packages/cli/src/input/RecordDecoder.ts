@@ -140,7 +140,11 @@ export class RecordDecoder implements LineSink {
       this._stats.untimed += counts.untimed;
       return;
     }
-    if (obj['eventName'] !== undefined || obj['timeUnixNano'] !== undefined || obj['attributes'] !== undefined) {
+    if (
+      obj['eventName'] !== undefined ||
+      obj['timeUnixNano'] !== undefined ||
+      obj['attributes'] !== undefined
+    ) {
       this._flat(obj, lineNumber, terminated);
       return;
     }
@@ -150,7 +154,11 @@ export class RecordDecoder implements LineSink {
         return;
       }
     }
-    this._bad(lineNumber, terminated, 'not a log record: neither an OTLP ExportLogsServiceRequest nor a JSON-lines record');
+    this._bad(
+      lineNumber,
+      terminated,
+      'not a log record: neither an OTLP ExportLogsServiceRequest nor a JSON-lines record',
+    );
   }
 
   private _flat(obj: Obj, lineNumber: number, terminated: boolean): void {

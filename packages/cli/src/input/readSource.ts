@@ -33,9 +33,13 @@ export async function readSource(
         yield next.value;
       }
     }
-    await pipeline(Readable.from(raw(), { objectMode: false }), createGunzip({ chunkSize: 256 * 1024 }), async (source) => {
-      for await (const chunk of source as AsyncIterable<Buffer>) consume(chunk);
-    });
+    await pipeline(
+      Readable.from(raw(), { objectMode: false }),
+      createGunzip({ chunkSize: 256 * 1024 }),
+      async (source) => {
+        for await (const chunk of source as AsyncIterable<Buffer>) consume(chunk);
+      },
+    );
     return { gzip: true };
   }
   onRawBytes(head.length);

@@ -14,7 +14,9 @@ export class YamlSource {
     this.file = file;
     this._lines = new LineCounter();
     this._doc = parseDocument(text, { lineCounter: this._lines, prettyErrors: false, uniqueKeys: true });
-    this.errors = this._doc.errors.map((e) => `${file}:${this._lines.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`);
+    this.errors = this._doc.errors.map(
+      (e) => `${file}:${this._lines.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`,
+    );
     this.value = this.errors.length === 0 ? this._doc.toJS({ maxAliasCount: 100 }) : undefined;
   }
 

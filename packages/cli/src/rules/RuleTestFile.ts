@@ -80,13 +80,15 @@ export function parseRuleTestFile(text: string, file: string): { test?: RuleTest
   const ruleFiles: string[] = [];
   const rf = root['rule-files'];
   if (rf !== undefined) {
-    if (!Array.isArray(rf) || rf.some((x) => typeof x !== 'string')) errors.push(`${src.where(['rule-files'])}: rule-files must be a list of paths`);
+    if (!Array.isArray(rf) || rf.some((x) => typeof x !== 'string'))
+      errors.push(`${src.where(['rule-files'])}: rule-files must be a list of paths`);
     else for (const f of rf as string[]) ruleFiles.push(f === 'default' ? f : resolve(dirname(file), f));
   }
 
   const startText = root['start'] ?? DEFAULT_TEST_START;
   const startMillis = startText instanceof Date ? startText.getTime() : Date.parse(String(startText));
-  if (!Number.isFinite(startMillis)) errors.push(`${src.where(['start'])}: start must be an ISO 8601 time, got ${JSON.stringify(startText)}`);
+  if (!Number.isFinite(startMillis))
+    errors.push(`${src.where(['start'])}: start must be an ISO 8601 time, got ${JSON.stringify(startText)}`);
   const startUnixNano = startMillis * 1e6;
 
   const tests = root['tests'];
@@ -136,13 +138,19 @@ function parseCase(
       }
       unknownKeys(e, EVENT_KEYS, ep, src, errors);
       const at = parseDurationMillis(e['at'] ?? 0);
-      if (at === undefined) errors.push(`${src.where([...ep, 'at'])}: at must be a duration such as 30s or 1m30s, got ${JSON.stringify(e['at'])}`);
+      if (at === undefined)
+        errors.push(
+          `${src.where([...ep, 'at'])}: at must be a duration such as 30s or 1m30s, got ${JSON.stringify(e['at'])}`,
+        );
       const eventName = e['event'];
-      if (typeof eventName !== 'string' || eventName === '') errors.push(`${src.where(ep)}: event (the event name) is required`);
+      if (typeof eventName !== 'string' || eventName === '')
+        errors.push(`${src.where(ep)}: event (the event name) is required`);
       const attributes = e['attributes'] ?? {};
-      if (!isFlat(attributes)) errors.push(`${src.where([...ep, 'attributes'])}: attributes must be a flat mapping of key: value`);
+      if (!isFlat(attributes))
+        errors.push(`${src.where([...ep, 'attributes'])}: attributes must be a flat mapping of key: value`);
       const resource = e['resource'] ?? caseResource;
-      if (resource !== undefined && !isFlat(resource)) errors.push(`${src.where([...ep, 'resource'])}: resource must be a flat mapping`);
+      if (resource !== undefined && !isFlat(resource))
+        errors.push(`${src.where([...ep, 'resource'])}: resource must be a flat mapping`);
       const repeat = e['repeat'] ?? 1;
       if (!Number.isInteger(repeat) || (repeat as number) < 1 || (repeat as number) > 100_000) {
         errors.push(`${src.where([...ep, 'repeat'])}: repeat must be an integer from 1 to 100000`);
@@ -150,7 +158,8 @@ function parseCase(
       const every = parseDurationMillis(e['every'] ?? 0);
       if (every === undefined) errors.push(`${src.where([...ep, 'every'])}: every must be a duration`);
       for (const key of ['trace-id', 'span-id', 'uid']) {
-        if (e[key] !== undefined && typeof e[key] !== 'string') errors.push(`${src.where([...ep, key])}: ${key} must be a string`);
+        if (e[key] !== undefined && typeof e[key] !== 'string')
+          errors.push(`${src.where([...ep, key])}: ${key} must be a string`);
       }
       if (errors.length > before) return;
       for (let k = 0; k < (repeat as number); k++) {
@@ -162,7 +171,8 @@ function parseCase(
         if (resource !== undefined) event.resource = resource as Attributes;
         if (typeof e['trace-id'] === 'string') event.traceId = e['trace-id'];
         if (typeof e['span-id'] === 'string') event.spanId = e['span-id'];
-        if (typeof e['uid'] === 'string') event.recordUid = (repeat as number) > 1 ? `${e['uid']}-${k + 1}` : e['uid'];
+        if (typeof e['uid'] === 'string')
+          event.recordUid = (repeat as number) > 1 ? `${e['uid']}-${k + 1}` : e['uid'];
         events.push({ event, order: events.length });
       }
     });
@@ -170,12 +180,15 @@ function parseCase(
 
   const expect: ExpectedAlert[] = [];
   const rawExpect = t['expect'];
-  if (!Array.isArray(rawExpect)) errors.push(`${src.where(path)}: expect must be a list of alerts ([] for none)`);
+  if (!Array.isArray(rawExpect))
+    errors.push(`${src.where(path)}: expect must be a list of alerts ([] for none)`);
   else {
     rawExpect.forEach((x, j) => {
       const xp = [...path, 'expect', j];
       if (!isObj(x)) {
-        errors.push(`${src.where(xp)}: an expected alert must be a mapping with rule (and group, count, ...)`);
+        errors.push(
+          `${src.where(xp)}: an expected alert must be a mapping with rule (and group, count, ...)`,
+        );
         return;
       }
       unknownKeys(x, EXPECT_KEYS, xp, src, errors);
@@ -186,20 +199,30 @@ function parseCase(
       }
       const exp: ExpectedAlert = { rule, where: src.where(xp) };
       if (x['group'] !== undefined) {
-        if (!isFlat(x['group'])) errors.push(`${src.where([...xp, 'group'])}: group must be a flat mapping of key: value`);
-        else exp.group = Object.fromEntries(Object.entries(x['group'] as Obj).map(([k, v]) => [k, String(v)]));
+        if (!isFlat(x['group']))
+          errors.push(`${src.where([...xp, 'group'])}: group must be a flat mapping of key: value`);
+        else
+          exp.group = Object.fromEntries(Object.entries(x['group'] as Obj).map(([k, v]) => [k, String(v)]));
       }
-      for (const [key, field] of [['count', 'count'], ['evidence-count', 'evidenceCount']] as const) {
+      for (const [key, field] of [
+        ['count', 'count'],
+        ['evidence-count', 'evidenceCount'],
+      ] as const) {
         const v = x[key];
         if (v === undefined) continue;
-        if (!Number.isInteger(v) || (v as number) < 0) errors.push(`${src.where([...xp, key])}: ${key} must be a non-negative integer`);
+        if (!Number.isInteger(v) || (v as number) < 0)
+          errors.push(`${src.where([...xp, key])}: ${key} must be a non-negative integer`);
         else exp[field] = v as number;
       }
       if (x['severity'] !== undefined) exp.severity = String(x['severity']);
-      for (const [key, field] of [['first', 'firstMillis'], ['last', 'lastMillis']] as const) {
+      for (const [key, field] of [
+        ['first', 'firstMillis'],
+        ['last', 'lastMillis'],
+      ] as const) {
         if (x[key] === undefined) continue;
         const ms = parseDurationMillis(x[key]);
-        if (ms === undefined) errors.push(`${src.where([...xp, key])}: ${key} must be a duration from the start, e.g. 40s`);
+        if (ms === undefined)
+          errors.push(`${src.where([...xp, key])}: ${key} must be a duration from the start, e.g. 40s`);
         else exp[field] = ms;
       }
       expect.push(exp);
@@ -209,13 +232,19 @@ function parseCase(
   let checkRules: string[] | undefined;
   const cr = t['check-rules'];
   if (cr !== undefined) {
-    if (!Array.isArray(cr) || cr.some((r) => typeof r !== 'string')) errors.push(`${src.where([...path, 'check-rules'])}: check-rules must be a list of rule ids`);
+    if (!Array.isArray(cr) || cr.some((r) => typeof r !== 'string'))
+      errors.push(`${src.where([...path, 'check-rules'])}: check-rules must be a list of rule ids`);
     else checkRules = cr as string[];
   }
 
   if (errors.length > before) return undefined;
   events.sort((a, b) => a.event.timeUnixNano - b.event.timeUnixNano || a.order - b.order);
-  const c: RuleTestCase = { name: name as string, where: src.where(path), events: events.map((e) => e.event), expect };
+  const c: RuleTestCase = {
+    name: name as string,
+    where: src.where(path),
+    events: events.map((e) => e.event),
+    expect,
+  };
   if (checkRules !== undefined) c.checkRules = checkRules;
   return c;
 }
@@ -230,8 +259,15 @@ function isFlat(v: unknown): boolean {
   return true;
 }
 
-function unknownKeys(obj: Obj, known: readonly string[], path: Array<string | number>, src: YamlSource, errors: string[]): void {
+function unknownKeys(
+  obj: Obj,
+  known: readonly string[],
+  path: Array<string | number>,
+  src: YamlSource,
+  errors: string[],
+): void {
   for (const key of Object.keys(obj)) {
-    if (!known.includes(key)) errors.push(`${src.where([...path, key])}: unknown key "${key}" (expected ${known.join(', ')})`);
+    if (!known.includes(key))
+      errors.push(`${src.where([...path, key])}: unknown key "${key}" (expected ${known.join(', ')})`);
   }
 }

@@ -28,8 +28,10 @@ export function describeActual(a: AlertRecord, startUnixNano: number, like?: Exp
   const parts = [a.ruleId, `{${groupLabel(a.group)}}`];
   if (like === undefined || like.count !== undefined) parts.push(`count=${a.count}`);
   if (like === undefined || like.severity !== undefined) parts.push(`severity=${a.severity}`);
-  if (like === undefined || like.firstMillis !== undefined) parts.push(`first=${fmtOffset(a.firstTimeUnixNano, startUnixNano)}`);
-  if (like === undefined || like.lastMillis !== undefined) parts.push(`last=${fmtOffset(a.lastTimeUnixNano, startUnixNano)}`);
+  if (like === undefined || like.firstMillis !== undefined)
+    parts.push(`first=${fmtOffset(a.firstTimeUnixNano, startUnixNano)}`);
+  if (like === undefined || like.lastMillis !== undefined)
+    parts.push(`last=${fmtOffset(a.lastTimeUnixNano, startUnixNano)}`);
   if (like !== undefined && like.evidenceCount !== undefined) parts.push(`evidence-count=${a.evidenceCount}`);
   return parts.join(' ');
 }
@@ -57,8 +59,13 @@ function matches(x: ExpectedAlert, a: AlertRecord, startUnixNano: number): boole
   if (x.severity !== undefined && x.severity !== a.severity) return false;
   if (x.evidenceCount !== undefined && x.evidenceCount !== a.evidenceCount) return false;
   // Event times are compared at millisecond resolution: the offsets are written in ms at the finest.
-  if (x.firstMillis !== undefined && Math.round((a.firstTimeUnixNano - startUnixNano) / 1e6) !== x.firstMillis) return false;
-  if (x.lastMillis !== undefined && Math.round((a.lastTimeUnixNano - startUnixNano) / 1e6) !== x.lastMillis) return false;
+  if (
+    x.firstMillis !== undefined &&
+    Math.round((a.firstTimeUnixNano - startUnixNano) / 1e6) !== x.firstMillis
+  )
+    return false;
+  if (x.lastMillis !== undefined && Math.round((a.lastTimeUnixNano - startUnixNano) / 1e6) !== x.lastMillis)
+    return false;
   return true;
 }
 
@@ -74,7 +81,8 @@ export function compareAlerts(
   startUnixNano: number,
   checkRules?: readonly string[],
 ): CaseResult {
-  const actual = checkRules === undefined ? [...actualAll] : actualAll.filter((a) => checkRules.includes(a.ruleId));
+  const actual =
+    checkRules === undefined ? [...actualAll] : actualAll.filter((a) => checkRules.includes(a.ruleId));
   const used = new Array<boolean>(actual.length).fill(false);
   const diff: DiffLine[] = [];
   const missing: ExpectedAlert[] = [];

@@ -17,15 +17,24 @@ export async function rulesValidateCommand(files: string[], io: CliIo): Promise<
     const result = await loadRuleFile(file, io.cwd);
     if (result.readError !== undefined) {
       unreadable = true;
-      await writeOut(io.stderr, `${escapeForTerminal(file, 300)}: ${escapeForTerminal(result.readError, 300)}\n`);
+      await writeOut(
+        io.stderr,
+        `${escapeForTerminal(file, 300)}: ${escapeForTerminal(result.readError, 300)}\n`,
+      );
       continue;
     }
     if (result.errors.length === 0) {
       const ids = result.rules.map((r) => r.id).join(', ');
-      await writeOut(io.stdout, `${style.green('ok')}  ${escapeForTerminal(file, 300)}: ${result.rules.length} rule${result.rules.length === 1 ? '' : 's'} (${escapeForTerminal(ids, 2000)})\n`);
+      await writeOut(
+        io.stdout,
+        `${style.green('ok')}  ${escapeForTerminal(file, 300)}: ${result.rules.length} rule${result.rules.length === 1 ? '' : 's'} (${escapeForTerminal(ids, 2000)})\n`,
+      );
     } else {
       invalid = true;
-      await writeOut(io.stdout, `${style.red('FAIL')}  ${escapeForTerminal(file, 300)}: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}\n`);
+      await writeOut(
+        io.stdout,
+        `${style.red('FAIL')}  ${escapeForTerminal(file, 300)}: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}\n`,
+      );
       for (const e of result.errors) await writeOut(io.stdout, `  ${escapeForTerminal(e, 1000)}\n`);
     }
   }

@@ -3,7 +3,12 @@ import { OTLPLogExporter as OTLPLogExporterProto } from '@opentelemetry/exporter
 import { OTLPTraceExporter as OTLPTraceExporterJson } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OTLPTraceExporterProto } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { Resource } from '@opentelemetry/resources';
-import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  defaultResource,
+  detectResources,
+  envDetector,
+  resourceFromAttributes,
+} from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Alert } from '@secmon/processor';
@@ -18,7 +23,6 @@ export interface AlertTelemetryOptions {
   /** Environment for the batch settings (`OTEL_BLRP_*`, `OTEL_BSP_*`) and the resource (`OTEL_SERVICE_NAME`...). */
   env: NodeJS.ProcessEnv;
 }
-
 
 function envInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const v = env[name];
@@ -46,8 +50,10 @@ export class AlertTelemetry {
     const resource: Resource = defaultResource()
       .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: 'secmon-serve' }))
       .merge(detected);
-    const logExporter = options.logsProtocol === 'http/json' ? new OTLPLogExporterJson() : new OTLPLogExporterProto();
-    const spanExporter = options.tracesProtocol === 'http/json' ? new OTLPTraceExporterJson() : new OTLPTraceExporterProto();
+    const logExporter =
+      options.logsProtocol === 'http/json' ? new OTLPLogExporterJson() : new OTLPLogExporterProto();
+    const spanExporter =
+      options.tracesProtocol === 'http/json' ? new OTLPTraceExporterJson() : new OTLPTraceExporterProto();
     this._loggerProvider = new LoggerProvider({
       resource,
       processors: [
@@ -72,7 +78,10 @@ export class AlertTelemetry {
         }),
       ],
     });
-    this._publisher = new AlertPublisher({ tracerProvider: this._tracerProvider, loggerProvider: this._loggerProvider });
+    this._publisher = new AlertPublisher({
+      tracerProvider: this._tracerProvider,
+      loggerProvider: this._loggerProvider,
+    });
   }
 
   /** Errors the publisher caught (span or log emission). */

@@ -65,7 +65,14 @@ function varint(n: number): number[] {
 }
 
 /** gRPC status codes used in OTLP/HTTP error bodies. */
-const GRPC = { INVALID_ARGUMENT: 3, UNAUTHENTICATED: 16, UNAVAILABLE: 14, RESOURCE_EXHAUSTED: 8, NOT_FOUND: 5, UNIMPLEMENTED: 12 };
+const GRPC = {
+  INVALID_ARGUMENT: 3,
+  UNAUTHENTICATED: 16,
+  UNAVAILABLE: 14,
+  RESOURCE_EXHAUSTED: 8,
+  NOT_FOUND: 5,
+  UNIMPLEMENTED: 12,
+};
 
 class HttpError extends Error {
   readonly status: number;
@@ -86,7 +93,14 @@ class HttpError extends Error {
  * gzip bomb is refused too), 415 for other media types, 503 with Retry-After while draining.
  */
 export class OtlpHttpReceiver {
-  readonly counters: ReceiverCounters = { requests: 0, refused: 0, records: 0, events: 0, unnamed: 0, untimed: 0 };
+  readonly counters: ReceiverCounters = {
+    requests: 0,
+    refused: 0,
+    records: 0,
+    events: 0,
+    unnamed: 0,
+    untimed: 0,
+  };
   private readonly _host: string;
   private readonly _port: number;
   private readonly _tokenDigest: Buffer | undefined;
@@ -140,7 +154,9 @@ export class OtlpHttpReceiver {
     const closed = new Promise<void>((resolve) => this._server.close(() => resolve()));
     this._server.closeIdleConnections();
     const idle =
-      this._inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => this._idleWaiters.push(resolve));
+      this._inFlight === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => this._idleWaiters.push(resolve));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMillis);
@@ -166,15 +182,22 @@ export class OtlpHttpReceiver {
     const encoding = encodingOf(req.headers['content-type']);
     this._route(req, res, encoding).catch((err: unknown) => {
       const e =
-        err instanceof HttpError ? err : new HttpError(500, 13, `internal error: ${(err as Error).message ?? err}`);
+        err instanceof HttpError
+          ? err
+          : new HttpError(500, 13, `internal error: ${(err as Error).message ?? err}`);
       this._refuse(req, res, encoding, e);
     });
   }
 
-  private async _route(req: IncomingMessage, res: ServerResponse, encoding: Encoding | undefined): Promise<void> {
+  private async _route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    encoding: Encoding | undefined,
+  ): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') {
-      if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, GRPC.UNIMPLEMENTED, 'use GET');
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        throw new HttpError(405, GRPC.UNIMPLEMENTED, 'use GET');
       const body = JSON.stringify({ status: this._draining ? 'draining' : 'ok' });
       res.writeHead(this._draining ? 503 : 200, { 'content-type': 'application/json' });
       res.end(req.method === 'HEAD' ? undefined : body);
@@ -182,7 +205,11 @@ export class OtlpHttpReceiver {
       return;
     }
     if (path !== '/v1/logs') {
-      throw new HttpError(404, GRPC.NOT_FOUND, `no such endpoint: ${path}; secmon serve receives logs on /v1/logs`);
+      throw new HttpError(
+        404,
+        GRPC.NOT_FOUND,
+        `no such endpoint: ${path}; secmon serve receives logs on /v1/logs`,
+      );
     }
     if (req.method !== 'POST') throw new HttpError(405, GRPC.UNIMPLEMENTED, 'use POST');
     if (this._tokenDigest !== undefined && !this._authorized(req)) {
@@ -190,7 +217,11 @@ export class OtlpHttpReceiver {
     }
     if (this._draining) throw new HttpError(503, GRPC.UNAVAILABLE, 'shutting down');
     if (encoding === undefined) {
-      throw new HttpError(415, GRPC.INVALID_ARGUMENT, 'Content-Type must be application/x-protobuf or application/json');
+      throw new HttpError(
+        415,
+        GRPC.INVALID_ARGUMENT,
+        'Content-Type must be application/x-protobuf or application/json',
+      );
     }
     const contentEncoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     if (contentEncoding !== 'gzip' && contentEncoding !== 'identity' && contentEncoding !== '') {
@@ -206,7 +237,11 @@ export class OtlpHttpReceiver {
         body = await gunzipAsync(body, { maxOutputLength: this._maxBodyBytes });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-          throw new HttpError(413, GRPC.RESOURCE_EXHAUSTED, `decompressed body over ${this._maxBodyBytes} bytes`);
+          throw new HttpError(
+            413,
+            GRPC.RESOURCE_EXHAUSTED,
+            `decompressed body over ${this._maxBodyBytes} bytes`,
+          );
         }
         throw new HttpError(400, GRPC.INVALID_ARGUMENT, `bad gzip body: ${(err as Error).message}`);
       }
@@ -288,7 +323,12 @@ export class OtlpHttpReceiver {
     });
   }
 
-  private _refuse(req: IncomingMessage, res: ServerResponse, encoding: Encoding | undefined, err: HttpError): void {
+  private _refuse(
+    req: IncomingMessage,
+    res: ServerResponse,
+    encoding: Encoding | undefined,
+    err: HttpError,
+  ): void {
     this.counters.refused++;
     this._onRefused(err.status, err.message);
     if (res.headersSent) {

@@ -79,7 +79,11 @@ interface Raw {
  * once with where each value came from (`--port`, `SECMON_SERVE_PORT`, `serve.yaml:3`). Also checks the
  * standard `OTEL_EXPORTER_OTLP_*` variables the alert exporters will read.
  */
-export async function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessEnv, cwd: string): Promise<ServeConfig> {
+export async function resolveServeConfig(
+  flags: ServeFlags,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<ServeConfig> {
   const problems: string[] = [];
   const raw = new Map<string, Raw>();
   const set = (key: string, value: unknown, origin: string, base = cwd): void => {
@@ -97,7 +101,9 @@ export async function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessE
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      problems.push(`${configPath}: cannot read config file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      problems.push(
+        `${configPath}: cannot read config file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
     if (text !== undefined) {
       const src = new YamlSource(text, configPath);
@@ -110,7 +116,9 @@ export async function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessE
           for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
             if (!(FILE_KEYS as readonly string[]).includes(key)) {
               const hint = suggest(key, FILE_KEYS);
-              problems.push(`${src.where([key])}: unknown setting "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+              problems.push(
+                `${src.where([key])}: unknown setting "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+              );
               continue;
             }
             set(key, v, src.where([key]), dirname(file));
@@ -126,7 +134,15 @@ export async function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessE
   set('tokenFile', nonEmpty(env[ENV.tokenFile]), ENV.tokenFile);
   set('maxBodySize', nonEmpty(env[ENV.maxBodySize]), ENV.maxBodySize);
   const envRules = nonEmpty(env[ENV.rules]);
-  if (envRules !== undefined) set('rules', envRules.split(',').map((s) => s.trim()).filter(Boolean), ENV.rules);
+  if (envRules !== undefined)
+    set(
+      'rules',
+      envRules
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      ENV.rules,
+    );
   set('shutdownTimeout', nonEmpty(env[ENV.shutdownTimeout]), ENV.shutdownTimeout);
 
   set('host', flags.host, '--host');
@@ -154,7 +170,12 @@ export async function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessE
   let port: number = SERVE_DEFAULTS.port;
   const p = take('port');
   if (p !== undefined) {
-    const n = typeof p.value === 'number' ? p.value : typeof p.value === 'string' && /^\d+$/.test(p.value) ? Number(p.value) : NaN;
+    const n =
+      typeof p.value === 'number'
+        ? p.value
+        : typeof p.value === 'string' && /^\d+$/.test(p.value)
+          ? Number(p.value)
+          : NaN;
     if (!Number.isInteger(n) || n < 0 || n > 65535) {
       problems.push(`port (${p.origin}): must be an integer from 0 to 65535, got ${show(p.value)}`);
     } else port = n;
@@ -171,7 +192,9 @@ export async function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessE
         token = (await readFile(resolve(tf.base, tf.value), 'utf8')).trim();
         if (token === '') problems.push(`tokenFile (${tf.origin}): ${tf.value} is empty`);
       } catch (err) {
-        problems.push(`tokenFile (${tf.origin}): cannot read ${tf.value}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        problems.push(
+          `tokenFile (${tf.origin}): cannot read ${tf.value}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        );
       }
     }
   } else if (t !== undefined) {
@@ -179,14 +202,19 @@ export async function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessE
     else token = t.value;
   }
   if (token !== undefined && token !== '' && (token.length < 16 || /\s/.test(token))) {
-    problems.push(`token (${origins['tokenFile'] ?? origins['token']}): must be at least 16 characters without spaces`);
+    problems.push(
+      `token (${origins['tokenFile'] ?? origins['token']}): must be at least 16 characters without spaces`,
+    );
   }
 
   let maxBodyBytes: number = SERVE_DEFAULTS.maxBodyBytes;
   const m = take('maxBodySize');
   if (m !== undefined) {
     const n = parseByteSize(m.value);
-    if (n === undefined) problems.push(`maxBodySize (${m.origin}): must be a size such as 4MiB or 1048576, got ${show(m.value)}`);
+    if (n === undefined)
+      problems.push(
+        `maxBodySize (${m.origin}): must be a size such as 4MiB or 1048576, got ${show(m.value)}`,
+      );
     else maxBodyBytes = n;
   }
 
@@ -203,13 +231,18 @@ export async function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessE
   const s = take('shutdownTimeout');
   if (s !== undefined) {
     const n = parseDurationMillis(s.value);
-    if (n === undefined) problems.push(`shutdownTimeout (${s.origin}): must be a duration such as 10s, got ${show(s.value)}`);
+    if (n === undefined)
+      problems.push(`shutdownTimeout (${s.origin}): must be a duration such as 10s, got ${show(s.value)}`);
     else shutdownTimeoutMillis = n;
   }
 
   const logsProtocol = exportProtocol(env, 'LOGS', problems);
   const tracesProtocol = exportProtocol(env, 'TRACES', problems);
-  for (const name of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {
+  for (const name of [
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+    'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT',
+    'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  ]) {
     const v = nonEmpty(env[name]);
     if (v === undefined) continue;
     let url: URL | undefined;
@@ -225,16 +258,32 @@ export async function resolveServeConfig(flags: ServeFlags, env: NodeJS.ProcessE
 
   // LOGS and TRACES fall back to the same generic variable: say it once.
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
-  return { host, port, token, maxBodyBytes, rules, shutdownTimeoutMillis, logsProtocol, tracesProtocol, origins };
+  return {
+    host,
+    port,
+    token,
+    maxBodyBytes,
+    rules,
+    shutdownTimeoutMillis,
+    logsProtocol,
+    tracesProtocol,
+    origins,
+  };
 }
 
-function exportProtocol(env: NodeJS.ProcessEnv, signal: 'LOGS' | 'TRACES', problems: string[]): ExportProtocol {
+function exportProtocol(
+  env: NodeJS.ProcessEnv,
+  signal: 'LOGS' | 'TRACES',
+  problems: string[],
+): ExportProtocol {
   const specific = `OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`;
   const name = nonEmpty(env[specific]) !== undefined ? specific : 'OTEL_EXPORTER_OTLP_PROTOCOL';
   const value = nonEmpty(env[name]);
   if (value === undefined) return 'http/protobuf';
   if (value === 'http/protobuf' || value === 'http/json') return value;
-  problems.push(`${name}: secmon serve exports over OTLP/HTTP: use http/protobuf or http/json, got ${show(value)}`);
+  problems.push(
+    `${name}: secmon serve exports over OTLP/HTTP: use http/protobuf or http/json, got ${show(value)}`,
+  );
   return 'http/protobuf';
 }
 

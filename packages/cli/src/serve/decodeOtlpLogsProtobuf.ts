@@ -84,7 +84,8 @@ class Reader {
   /** Length of a length-delimited field; checks it fits. */
   len(): number {
     const n = this.varint();
-    if (n < 0 || this.pos + n > this.end) throw new ProtobufDecodeError('length-delimited field runs past its message');
+    if (n < 0 || this.pos + n > this.end)
+      throw new ProtobufDecodeError('length-delimited field runs past its message');
     return n;
   }
 

@@ -21,30 +21,51 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
+/** Where the OTLP exporters will send, resolved as they resolve it (signal variable, then the generic one). */
+function exportTarget(env: NodeJS.ProcessEnv, signal: 'LOGS' | 'TRACES', path: string): string {
+  const specific = env[`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`];
+  if (specific !== undefined && specific.trim() !== '') return specific;
+  const base = env['OTEL_EXPORTER_OTLP_ENDPOINT'];
+  const root = base !== undefined && base.trim() !== '' ? base : 'http://localhost:4318';
+  return `${root.endsWith('/') ? root : `${root}/`}${path}`;
+}
+
 /**
  * `secmon serve`: validates the configuration (exit 2 with every problem), loads the rules (exit 2 on any
  * rule error), listens, and runs until SIGTERM or SIGINT. Shutdown stops accepting, finishes the requests in
  * flight, then flushes the alert exporters, so no alert detected before the signal is lost.
  */
-export async function serveCommand(flags: ServeFlags, io: CliIo, control: ServeControl = {}): Promise<number> {
+export async function serveCommand(
+  flags: ServeFlags,
+  io: CliIo,
+  control: ServeControl = {},
+): Promise<number> {
   const log = (line: string): Promise<void> => writeOut(io.stderr, `secmon serve: ${line}\n`);
   let config;
   try {
     config = await resolveServeConfig(flags, io.env, io.cwd);
   } catch (err) {
     if (err instanceof ConfigError) {
-      await log(`invalid configuration\n${err.problems.map((p) => `  ${escapeForTerminal(p, 500)}\n`).join('')}`.trimEnd());
+      await log(
+        `invalid configuration\n${err.problems.map((p) => `  ${escapeForTerminal(p, 500)}\n`).join('')}`.trimEnd(),
+      );
       return EXIT.USAGE;
     }
     throw err;
   }
   const loaded = await loadRules(config.rules, io.cwd);
   if (loaded.errors.length > 0) {
-    await log(`invalid rules\n${loaded.errors.map((e) => `  ${escapeForTerminal(e, 500)}\n`).join('')}`.trimEnd());
+    await log(
+      `invalid rules\n${loaded.errors.map((e) => `  ${escapeForTerminal(e, 500)}\n`).join('')}`.trimEnd(),
+    );
     return EXIT.USAGE;
   }
 
-  const telemetry = new AlertTelemetry({ logsProtocol: config.logsProtocol, tracesProtocol: config.tracesProtocol, env: io.env });
+  const telemetry = new AlertTelemetry({
+    logsProtocol: config.logsProtocol,
+    tracesProtocol: config.tracesProtocol,
+    env: io.env,
+  });
   let alerts = 0;
   const detector = new Detector(loaded.rules, () => {}, {
     onEngineAlert: (alert) => {
@@ -65,7 +86,9 @@ export async function serveCommand(flags: ServeFlags, io: CliIo, control: ServeC
     onRefused: (status, reason) => {
       if (refusedStatuses.has(status)) return;
       refusedStatuses.add(status);
-      void log(`refused a request with ${status} (${escapeForTerminal(reason, 200)}); further ${status}s are only counted`);
+      void log(
+        `refused a request with ${status} (${escapeForTerminal(reason, 200)}); further ${status}s are only counted`,
+      );
     },
   });
   try {
@@ -75,13 +98,21 @@ export async function serveCommand(flags: ServeFlags, io: CliIo, control: ServeC
     await log(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
     return EXIT.USAGE;
   }
+  const protocols =
+    config.logsProtocol === config.tracesProtocol
+      ? config.logsProtocol
+      : `${config.logsProtocol} (logs), ${config.tracesProtocol} (traces)`;
   await log(
     `listening on ${receiver.url}/v1/logs (${loaded.rules.length} rules from ${loaded.sources.join(', ')}; ` +
-      `token ${config.token === undefined ? 'off' : 'required'}; max body ${config.maxBodyBytes} bytes; ` +
-      `alerts over OTLP ${config.logsProtocol}/${config.tracesProtocol})`,
+      `token ${config.token === undefined ? 'off' : 'required'}; max body ${config.maxBodyBytes} bytes)`,
+  );
+  await log(
+    `alerts go to ${exportTarget(io.env, 'LOGS', 'v1/logs')} and ${exportTarget(io.env, 'TRACES', 'v1/traces')} over OTLP ${protocols}`,
   );
   if (!isLoopback(config.host) && config.token === undefined) {
-    await log(`warning: listening on ${config.host} without a bearer token; anyone who can reach it can feed events`);
+    await log(
+      `warning: listening on ${config.host} without a bearer token; anyone who can reach it can feed events`,
+    );
   }
   control.onListening?.(receiver.url);
 
@@ -100,7 +131,9 @@ export async function serveCommand(flags: ServeFlags, io: CliIo, control: ServeC
   await log(`${signal}: draining requests and flushing alerts`);
   await receiver.drain(config.shutdownTimeoutMillis);
   detector.finish();
-  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.shutdownTimeoutMillis).unref());
+  const timeout = new Promise<'timeout'>((resolve) =>
+    setTimeout(() => resolve('timeout'), config.shutdownTimeoutMillis).unref(),
+  );
   const flushed = await Promise.race([telemetry.shutdown().then(() => 'ok' as const), timeout]);
   const c = receiver.counters;
   await log(

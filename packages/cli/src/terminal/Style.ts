@@ -24,7 +24,11 @@ export function createStyle(isTty: boolean, env: NodeJS.ProcessEnv): Style {
   const force = env['FORCE_COLOR'];
   const noColor = env['NO_COLOR'];
   const enabled =
-    noColor !== undefined && noColor !== '' ? false : force !== undefined && force !== '' ? force !== '0' : isTty;
+    noColor !== undefined && noColor !== ''
+      ? false
+      : force !== undefined && force !== ''
+        ? force !== '0'
+        : isTty;
   if (!enabled) {
     return {
       enabled,

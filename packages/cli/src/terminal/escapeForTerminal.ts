@@ -4,8 +4,9 @@
 
 // C0 controls, DEL, C1 controls (U+009B is a one-character CSI on some terminals), line/paragraph separators,
 // bidi embeddings/overrides/isolates and marks, and the BOM/zero-width characters that hide text.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point of this pattern
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\\]/g;
+const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point of this pattern
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\\]/g;
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\' };
 

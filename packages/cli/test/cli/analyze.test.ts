@@ -91,7 +91,9 @@ describe('secmon analyze', () => {
   });
 
   it('should read standard input', async () => {
-    const r = await runCli(['analyze', '--format', 'jsonl', '-'], { input: records.map(toJsonLine).join('\n') });
+    const r = await runCli(['analyze', '--format', 'jsonl', '-'], {
+      input: records.map(toJsonLine).join('\n'),
+    });
     expect(parseAlerts(r.stdout).map(key).sort()).toEqual(expectedKeys());
   });
 
@@ -102,11 +104,17 @@ describe('secmon analyze', () => {
     const out = r.stdout;
     expect(out).not.toContain('\u001b');
     expect(out).toMatch(/^secmon analyze: 20,\d{3} events from 1 input, 2025-03-14 08:00:00Z to /);
-    expect(out).toContain(`${attacks.length} alerts from ${attacks.length} rules (3 critical, 6 high, 2 medium)`);
+    expect(out).toContain(
+      `${attacks.length} alerts from ${attacks.length} rules (3 critical, 6 high, 2 medium)`,
+    );
     expect(out.indexOf('CRITICAL  authn.')).toBeLessThan(out.indexOf('HIGH      authn.'));
-    expect(out).toMatch(/top keys\s+alerts\s+events\s+first seen\s+last seen\n\s+client\.address=203\.0\.113\.10\s+1\s+10\s+2025-03-14/);
+    expect(out).toMatch(
+      /top keys\s+alerts\s+events\s+first seen\s+last seen\n\s+client\.address=203\.0\.113\.10\s+1\s+10\s+2025-03-14/,
+    );
     expect(out).toContain('Timeline (event time, UTC)');
-    expect(out).toMatch(/\n {2}2025-03-14 08:\d\d:\d\dZ to 08:\d\d:\d\dZ\s+HIGH\s+authn\.brute_force\.client\s+client\.address=203\.0\.113\.10\s+\(10 events\)/);
+    expect(out).toMatch(
+      /\n {2}2025-03-14 08:\d\d:\d\dZ to 08:\d\d:\d\dZ\s+HIGH\s+authn\.brute_force\.client\s+client\.address=203\.0\.113\.10\s+\(10 events\)/,
+    );
     expect(out).toMatch(/Input\n {2}1 input, 20,\d{3} lines, 20,\d{3} log records/);
   });
 
@@ -134,7 +142,13 @@ describe('secmon analyze', () => {
   it('should count malformed, truncated and huge lines with their line numbers, and go on', async () => {
     const good = records.map(toJsonLine);
     const huge = JSON.stringify({ ...records[0], attributes: { pad: 'x'.repeat(2 * 1024 * 1024) } });
-    const lines = [...good.slice(0, 100), '{"eventName": "secmon.authn.login_fail", broken', huge, 'plain text line', ...good.slice(100)];
+    const lines = [
+      ...good.slice(0, 100),
+      '{"eventName": "secmon.authn.login_fail", broken',
+      huge,
+      'plain text line',
+      ...good.slice(100),
+    ];
     const file = join(dir, 'damaged.jsonl');
     writeFileSync(file, lines.join('\n') + '\n' + good[5]!.slice(0, 50));
     const r = await runCli(['analyze', '--max-line-size', '1MiB', file]);
@@ -142,7 +156,9 @@ describe('secmon analyze', () => {
     expect(r.stdout).toMatch(/2 malformed lines:\n {4}.*damaged\.jsonl:101 {2}invalid JSON: /);
     expect(r.stdout).toMatch(/\n {4}.*damaged\.jsonl:103 {2}invalid JSON: /);
     expect(r.stdout).toMatch(/1 truncated line:\n {4}.*damaged\.jsonl:\d+ {2}last line has no newline/);
-    expect(r.stdout).toMatch(/1 oversize line:\n {4}.*damaged\.jsonl:102 {2}line of 2097\d{3} bytes is over the limit; skipped/);
+    expect(r.stdout).toMatch(
+      /1 oversize line:\n {4}.*damaged\.jsonl:102 {2}line of 2097\d{3} bytes is over the limit; skipped/,
+    );
     // The attacks after the damage are still found.
     const j = await runCli(['analyze', '--format', 'jsonl', '--max-line-size', '1MiB', file]);
     expect(parseAlerts(j.stdout).map(key).sort()).toEqual(expectedKeys());
@@ -163,7 +179,9 @@ describe('secmon analyze', () => {
     const file = join(dir, 'cut.jsonl.gz');
     writeFileSync(file, gz.subarray(0, Math.floor(gz.length / 2)));
     const r = await runCli(['analyze', file]);
-    expect(r.stdout).toMatch(/1 input error:\n {4}.*cut\.jsonl\.gz {2}cannot read to the end: unexpected end of file/);
+    expect(r.stdout).toMatch(
+      /1 input error:\n {4}.*cut\.jsonl\.gz {2}cannot read to the end: unexpected end of file/,
+    );
     expect(r.stdout).toContain('authn.brute_force.client');
   });
 
@@ -179,7 +197,9 @@ describe('secmon analyze', () => {
     writeFileSync(file, attack.map(toJsonLine).join('\n') + '\n');
     const piped = await runCli(['analyze', file]);
     expect(hasControl(piped.stdout)).toBe(false);
-    expect(piped.stdout).toContain('client.address="\\u{001b}]0;owned\\u{0007}\\u{001b}[2J203.0.113.66\\nFAKE ALERT\\u{202e}"');
+    expect(piped.stdout).toContain(
+      'client.address="\\u{001b}]0;owned\\u{0007}\\u{001b}[2J203.0.113.66\\nFAKE ALERT\\u{202e}"',
+    );
     const jsonl = await runCli(['analyze', '--format', 'jsonl', file]);
     expect(hasControl(jsonl.stdout)).toBe(false);
     expect(parseAlerts(jsonl.stdout)[0]!.group['client.address']).toBe(hostile);
@@ -188,7 +208,10 @@ describe('secmon analyze', () => {
     const quoted = [command, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
     let tty: string;
     try {
-      tty = execFileSync('script', ['-qec', quoted, '/dev/null'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '' } });
+      tty = execFileSync('script', ['-qec', quoted, '/dev/null'], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '' },
+      });
     } catch (err) {
       tty = String((err as { stdout?: string }).stdout ?? '');
     }
@@ -205,7 +228,9 @@ describe('secmon analyze', () => {
     writeFileSync(join(folder, 'a.jsonl'), records.slice(half).map(toJsonLine).join('\n') + '\n');
     writeFileSync(join(folder, 'b.jsonl'), records.slice(0, half).map(toJsonLine).join('\n') + '\n');
     const strictOrder = await runCli(['analyze', folder]);
-    expect(strictOrder.stdout).toMatch(/\n {2}[\d,]+ events arrived too far out of time order and were not counted \(see --out-of-order\)\n/);
+    expect(strictOrder.stdout).toMatch(
+      /\n {2}[\d,]+ events arrived too far out of time order and were not counted \(see --out-of-order\)\n/,
+    );
     const tolerant = await runCli(['analyze', '--format', 'jsonl', '--out-of-order', '1d', folder]);
     expect(parseAlerts(tolerant.stdout).map(key).sort()).toEqual(expectedKeys());
     expect(tolerant.stderr).toBe('');
@@ -232,19 +257,30 @@ describe('secmon analyze', () => {
       ].join('\n'),
     );
     const r = await runCli(['analyze', '--format', 'jsonl', '--rules', rules, jsonlFile]);
-    expect(parseAlerts(r.stdout).map(key)).toEqual([key({ rule: 'lab.scanner', group: { 'client.address': '203.0.113.90' } })]);
+    expect(parseAlerts(r.stdout).map(key)).toEqual([
+      key({ rule: 'lab.scanner', group: { 'client.address': '203.0.113.90' } }),
+    ]);
   });
 
   it('should exit 2 with exact messages on usage and input errors', async () => {
     const bad = join(dir, 'bad-rules.yaml');
-    writeFileSync(bad, 'rules:\n  - id: x\n    title: X\n    type: event_count\n    match: { event: a }\n    timespan: soon\n    severity: high\n');
+    writeFileSync(
+      bad,
+      'rules:\n  - id: x\n    title: X\n    type: event_count\n    match: { event: a }\n    timespan: soon\n    severity: high\n',
+    );
     const cases: Array<[string[], RegExp]> = [
       [['analyze'], /give at least one file, folder, or -/],
       [['analyze', '--nope', jsonlFile], /Unknown option '--nope'/],
       [['analyze', '--format', 'xml', jsonlFile], /--format must be text or jsonl, got "xml"/],
-      [['analyze', '--fail-on', 'severe', jsonlFile], /--fail-on must be one of informational, low, medium, high, critical, never; got "severe"/],
+      [
+        ['analyze', '--fail-on', 'severe', jsonlFile],
+        /--fail-on must be one of informational, low, medium, high, critical, never; got "severe"/,
+      ],
       [['analyze', join(dir, 'missing.jsonl')], /missing\.jsonl: no such file or directory/],
-      [['analyze', '--rules', bad, jsonlFile], /invalid rules\n {2}.*bad-rules\.yaml:6:\d+ rule "x" field "timespan": /],
+      [
+        ['analyze', '--rules', bad, jsonlFile],
+        /invalid rules\n {2}.*bad-rules\.yaml:6:\d+ rule "x" field "timespan": /,
+      ],
       [['frobnicate'], /unknown command "frobnicate"/],
     ];
     for (const [args, message] of cases) {
@@ -264,7 +300,9 @@ describe('secmon analyze on the archive the collector end-to-end test wrote', ()
   it('should read every line without a problem and find the card testing in it', async () => {
     const r = await runCli(['analyze', '--format', 'jsonl', '--strict', archive]);
     expect(r.stderr).toBe('');
-    expect(parseAlerts(r.stdout).map(key)).toEqual([key({ rule: 'payment.card_testing', group: { 'client.address': '198.51.100.99' } })]);
+    expect(parseAlerts(r.stdout).map(key)).toEqual([
+      key({ rule: 'payment.card_testing', group: { 'client.address': '198.51.100.99' } }),
+    ]);
     expect(r.code).toBe(1);
     const text = await runCli(['analyze', archive]);
     expect(text.stdout).toMatch(/\n {2}1 input, 1 line, 27 log records, 27 events checked/);

@@ -33,7 +33,10 @@ describe('the A09 lab walkthrough', () => {
   });
 
   it('step 3: with the new rule next to the default pack, the data theft is found too', async () => {
-    const r = await runCli(['analyze', '--format', 'jsonl', '--rules', 'default', '--rules', 'bulk-order-reads.yaml', LOG], { cwd: LAB });
+    const r = await runCli(
+      ['analyze', '--format', 'jsonl', '--rules', 'default', '--rules', 'bulk-order-reads.yaml', LOG],
+      { cwd: LAB },
+    );
     expect(keys(r.stdout)).toEqual([...story, 'shop.bulk_order_reads {"user.id":"u-1042"}'].sort());
   });
 });

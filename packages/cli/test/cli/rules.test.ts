@@ -98,13 +98,18 @@ tests:
     );
     const r = await runCli(['rules', 'test', 'refunds.test.yaml'], { cwd: dir });
     expect(r.stdout).toContain('refunds.test.yaml  (rules: default rule pack, refunds.yaml)\n');
-    expect(r.stdout).toContain('  PASS three refunds in an hour\n  PASS other updates do not count\n  PASS the default pack runs next to the new rule\n');
+    expect(r.stdout).toContain(
+      '  PASS three refunds in an hour\n  PASS other updates do not count\n  PASS the default pack runs next to the new rule\n',
+    );
     expect(r.code).toBe(0);
   });
 
   it('should exit 2 with file:line errors for an invalid test file', async () => {
     const file = join(dir, 'broken.yaml');
-    writeFileSync(file, 'tests:\n  - name: x\n    events:\n      - { at: soon, event: a }\n    expect:\n      - { count: 1 }\n    extra: 1\n');
+    writeFileSync(
+      file,
+      'tests:\n  - name: x\n    events:\n      - { at: soon, event: a }\n    expect:\n      - { count: 1 }\n    extra: 1\n',
+    );
     const r = await runCli(['rules', 'test', file], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe(

@@ -33,7 +33,12 @@ interface Serve {
 
 async function startServe(args: string[] = [], env: Record<string, string> = {}): Promise<Serve> {
   const child = spawnCli(['serve', '--port', '0', ...args], {
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: capture.url, OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_BLRP_SCHEDULE_DELAY: '50', ...env },
+    env: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: capture.url,
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+      OTEL_BLRP_SCHEDULE_DELAY: '50',
+      ...env,
+    },
   });
   children.push(child);
   let err = '';
@@ -51,7 +56,10 @@ async function startServe(args: string[] = [], env: Record<string, string> = {})
 }
 
 /** The application side: an SDK LoggerProvider exporting over OTLP/HTTP, events emitted inside request spans. */
-function application(exporter: LogRecordExporter): { emitBruteForce: (ip: string, n: number) => string[]; provider: LoggerProvider } {
+function application(exporter: LogRecordExporter): {
+  emitBruteForce: (ip: string, n: number) => string[];
+  provider: LoggerProvider;
+} {
   const provider = new LoggerProvider({
     resource: resourceFromAttributes({ 'service.name': 'shop' }),
     processors: [new BatchLogRecordProcessor({ exporter, scheduledDelayMillis: 20 })],
@@ -96,11 +104,14 @@ function post(
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     // `transfer-encoding: chunked` in headers sends the body without a declared length.
-    const length = headers['transfer-encoding'] === 'chunked' ? {} : { 'content-length': String(body.length) };
+    const length =
+      headers['transfer-encoding'] === 'chunked' ? {} : { 'content-length': String(body.length) };
     const req = request(url, { method: 'POST', headers: { ...length, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -144,7 +155,9 @@ describe('secmon serve', () => {
     expect(alertLog.severityNumber).toBeGreaterThanOrEqual(17);
     expect(alertLog.attributes['security_rule.uuid']).toBe('authn.brute_force.client');
     expect(alertLog.traceId).toBe(span!.traceId);
-    expect(alertLog.attributes['secmon.alert.record_uids']).toEqual(Array.from({ length: 10 }, (_, i) => `uid-203.0.113.7-${i}`));
+    expect(alertLog.attributes['secmon.alert.record_uids']).toEqual(
+      Array.from({ length: 10 }, (_, i) => `uid-203.0.113.7-${i}`),
+    );
     await app.provider.shutdown();
   });
 
@@ -157,26 +170,41 @@ describe('secmon serve', () => {
       registerGlobal: false,
       scheduledDelayMillis: 20,
     });
-    const security = new SecurityEvents({ loggerProvider: logging.loggerProvider, pseudonymKey: 'k'.repeat(32) });
+    const security = new SecurityEvents({
+      loggerProvider: logging.loggerProvider,
+      pseudonymKey: 'k'.repeat(32),
+    });
     // Password spraying: one address, twelve accounts; the instrumentation pseudonymises each login.
     for (let i = 0; i < 12; i++) {
-      security.authn.loginFail({ login: `user${i}@example.com`, userExists: false, clientAddress: '203.0.113.77', reason: 'user_not_found' });
+      security.authn.loginFail({
+        login: `user${i}@example.com`,
+        userExists: false,
+        clientAddress: '203.0.113.77',
+        reason: 'user_not_found',
+      });
     }
     await logging.loggerProvider.forceFlush();
     const spans = await capture.waitForSpans(2);
-    expect(spans.map((s) => s.attributes['security_rule.uuid']).sort()).toEqual(['authn.brute_force.client', 'authn.password_spraying']);
+    expect(spans.map((s) => s.attributes['security_rule.uuid']).sort()).toEqual([
+      'authn.brute_force.client',
+      'authn.password_spraying',
+    ]);
     expect(spans.every((s) => s.attributes['client.address'] === '203.0.113.77')).toBe(true);
     await logging.shutdown();
   });
 
   it('should accept OTLP/JSON with gzip from the JSON exporter, and export alerts as OTLP/JSON when asked', async () => {
     const serve = await startServe([], { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
-    const app = application(new OTLPLogExporterJson({ url: `${serve.url}/v1/logs`, compression: 'gzip' as never }));
+    const app = application(
+      new OTLPLogExporterJson({ url: `${serve.url}/v1/logs`, compression: 'gzip' as never }),
+    );
     app.emitBruteForce('198.51.100.9', 10);
     await app.provider.forceFlush();
     const [span] = await capture.waitForSpans(1);
     expect(span!.attributes['client.address']).toBe('198.51.100.9');
-    await capture.waitFor((c) => c.requests.some((r) => r.path === '/v1/traces' && r.contentType.startsWith('application/json')));
+    await capture.waitFor((c) =>
+      c.requests.some((r) => r.path === '/v1/traces' && r.contentType.startsWith('application/json')),
+    );
     await app.provider.shutdown();
   });
 
@@ -190,14 +218,27 @@ describe('secmon serve', () => {
     expect(none.status).toBe(401);
     expect(none.headers['www-authenticate']).toBe('Bearer realm="secmon"');
     expect(JSON.parse(none.body)).toEqual({ code: 16, message: 'missing or wrong bearer token' });
-    expect((await post(`${serve.url}/v1/logs`, body, { ...json, authorization: 'Bearer wrong-token-0123456789' })).status).toBe(401);
-    expect((await post(`${serve.url}/v1/logs`, body, { ...json, authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    expect(
+      (await post(`${serve.url}/v1/logs`, body, { ...json, authorization: 'Bearer wrong-token-0123456789' }))
+        .status,
+    ).toBe(401);
+    expect(
+      (await post(`${serve.url}/v1/logs`, body, { ...json, authorization: `Bearer ${TOKEN}` })).status,
+    ).toBe(200);
     // The operator hears about it once, not once per request.
-    await waitForText(serve.stderr, /refused a request with 401 \(missing or wrong bearer token\); further 401s are only counted\n/);
+    await waitForText(
+      serve.stderr,
+      /refused a request with 401 \(missing or wrong bearer token\); further 401s are only counted\n/,
+    );
     expect(serve.stderr().match(/refused a request/g)).toHaveLength(1);
 
     // The SDK exporter with the standard header configuration gets through.
-    const app = application(new OTLPLogExporterProto({ url: `${serve.url}/v1/logs`, headers: { authorization: `Bearer ${TOKEN}` } }));
+    const app = application(
+      new OTLPLogExporterProto({
+        url: `${serve.url}/v1/logs`,
+        headers: { authorization: `Bearer ${TOKEN}` },
+      }),
+    );
     app.emitBruteForce('203.0.113.8', 10);
     await app.provider.forceFlush();
     const [span] = await capture.waitForSpans(1);
@@ -210,7 +251,10 @@ describe('secmon serve', () => {
     const big = Buffer.alloc(100 * 1024, 0x20);
     const declared = await post(`${serve.url}/v1/logs`, big, { 'content-type': 'application/x-protobuf' });
     expect(declared.status).toBe(413);
-    const streamed = await post(`${serve.url}/v1/logs`, big, { 'content-type': 'application/x-protobuf', 'transfer-encoding': 'chunked' });
+    const streamed = await post(`${serve.url}/v1/logs`, big, {
+      'content-type': 'application/x-protobuf',
+      'transfer-encoding': 'chunked',
+    });
     expect(streamed.status).toBe(413);
     // A google.rpc.Status in the request's encoding (protobuf here).
     expect(streamed.headers['content-type']).toBe('application/x-protobuf');
@@ -218,19 +262,38 @@ describe('secmon serve', () => {
     // A gzip bomb: 100 KiB of JSON whitespace in about 100 bytes on the wire.
     const bomb = gzipSync(Buffer.concat([Buffer.from('{"resourceLogs":[]'), big, Buffer.from('}')]));
     expect(bomb.length).toBeLessThan(1024);
-    const inflated = await post(`${serve.url}/v1/logs`, bomb, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    const inflated = await post(`${serve.url}/v1/logs`, bomb, {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    });
     expect(inflated.status).toBe(413);
     expect(JSON.parse(inflated.body).message).toMatch(/decompressed body over 65536 bytes/);
     // Within the limit, the same server answers 200.
-    expect((await post(`${serve.url}/v1/logs`, Buffer.from('{}'), { 'content-type': 'application/json' })).status).toBe(200);
+    expect(
+      (await post(`${serve.url}/v1/logs`, Buffer.from('{}'), { 'content-type': 'application/json' })).status,
+    ).toBe(200);
   });
 
   it('should answer 400 for undecodable bodies and 415 for other media types', async () => {
     const serve = await startServe();
-    expect((await post(`${serve.url}/v1/logs`, Buffer.from('{nope'), { 'content-type': 'application/json' })).status).toBe(400);
-    expect((await post(`${serve.url}/v1/logs`, Buffer.from([0x0a, 0xff]), { 'content-type': 'application/x-protobuf' })).status).toBe(400);
-    expect((await post(`${serve.url}/v1/logs`, Buffer.from('x'), { 'content-type': 'text/plain' })).status).toBe(415);
-    expect((await post(`${serve.url}/v1/traces`, Buffer.from('{}'), { 'content-type': 'application/json' })).status).toBe(404);
+    expect(
+      (await post(`${serve.url}/v1/logs`, Buffer.from('{nope'), { 'content-type': 'application/json' }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await post(`${serve.url}/v1/logs`, Buffer.from([0x0a, 0xff]), {
+          'content-type': 'application/x-protobuf',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await post(`${serve.url}/v1/logs`, Buffer.from('x'), { 'content-type': 'text/plain' })).status,
+    ).toBe(415);
+    expect(
+      (await post(`${serve.url}/v1/traces`, Buffer.from('{}'), { 'content-type': 'application/json' }))
+        .status,
+    ).toBe(404);
   });
 
   it('should report health on /health', async () => {
@@ -242,7 +305,10 @@ describe('secmon serve', () => {
 
   it('should flush pending alerts on SIGTERM', async () => {
     // Batches would wait ten minutes: only the shutdown flush can deliver these alerts.
-    const serve = await startServe([], { OTEL_BSP_SCHEDULE_DELAY: '600000', OTEL_BLRP_SCHEDULE_DELAY: '600000' });
+    const serve = await startServe([], {
+      OTEL_BSP_SCHEDULE_DELAY: '600000',
+      OTEL_BLRP_SCHEDULE_DELAY: '600000',
+    });
     const app = application(new OTLPLogExporterProto({ url: `${serve.url}/v1/logs` }));
     app.emitBruteForce('203.0.113.99', 10);
     await app.provider.forceFlush();
@@ -251,7 +317,9 @@ describe('secmon serve', () => {
     expect(await serve.exit).toBe(0);
     expect(capture.spans().map((s) => s.attributes['client.address'])).toEqual(['203.0.113.99']);
     expect(capture.logs().filter((l) => l.eventName === ALERT_EVENT_NAME)).toHaveLength(1);
-    expect(serve.stderr()).toMatch(/SIGTERM: draining requests and flushing alerts\n.*stopped: \d+ requests \(0 refused\), 10 records, 10 events, 1 alerts/);
+    expect(serve.stderr()).toMatch(
+      /SIGTERM: draining requests and flushing alerts\n.*stopped: \d+ requests \(0 refused\), 10 records, 10 events, 1 alerts/,
+    );
   });
 
   it('should exit 2 with exact errors on invalid configuration', async () => {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LineSplitter } from '../../src/input/LineSplitter.js';
 
-function collect(chunks: string[], max = 1024): { lines: Array<[string, number, boolean]>; oversize: Array<[number, number]> } {
+function collect(
+  chunks: string[],
+  max = 1024,
+): { lines: Array<[string, number, boolean]>; oversize: Array<[number, number]> } {
   const lines: Array<[string, number, boolean]> = [];
   const oversize: Array<[number, number]> = [];
   const s = new LineSplitter(

@@ -42,7 +42,10 @@ describe('RecordDecoder', () => {
 
   it('should read OTLP/JSON lines written by the SDK serializer, resource and all', () => {
     const lines = toOtlpJsonLines(
-      [flat, { ...flat, timeUnixNano: '1741939831000000000', attributes: { n: 42, ok: true, roles: ['a', 'b'] } }],
+      [
+        flat,
+        { ...flat, timeUnixNano: '1741939831000000000', attributes: { n: 42, ok: true, roles: ['a', 'b'] } },
+      ],
       512,
     );
     const { events } = decode(lines.join('\n') + '\n');

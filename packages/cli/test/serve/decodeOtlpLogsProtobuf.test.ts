@@ -87,8 +87,12 @@ describe('decodeOtlpLogsProtobuf', () => {
 
   it('should refuse truncated or garbage bytes with a ProtobufDecodeError', () => {
     const body = serialize((logger) => logger.emit({ eventName: 'x', timestamp: Date.now() }));
-    expect(() => decodeOtlpLogsProtobuf(body.subarray(0, body.length - 5), () => {})).toThrow(ProtobufDecodeError);
-    expect(() => decodeOtlpLogsProtobuf(Buffer.from('{"resourceLogs":[]}'), () => {})).toThrow(ProtobufDecodeError);
+    expect(() => decodeOtlpLogsProtobuf(body.subarray(0, body.length - 5), () => {})).toThrow(
+      ProtobufDecodeError,
+    );
+    expect(() => decodeOtlpLogsProtobuf(Buffer.from('{"resourceLogs":[]}'), () => {})).toThrow(
+      ProtobufDecodeError,
+    );
   });
 
   it('should accept an empty request', () => {

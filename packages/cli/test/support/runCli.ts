@@ -53,7 +53,11 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
 /** Starts the CLI and returns the child process (for `serve`). */
 export function spawnCli(args: readonly string[], options: RunOptions = {}): ChildProcess {
   const { command, args: argv } = cliArgv(args);
-  const spawnOptions: SpawnOptions = { cwd: options.cwd ?? CLI_ROOT, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] };
+  const spawnOptions: SpawnOptions = {
+    cwd: options.cwd ?? CLI_ROOT,
+    env: cleanEnv(options.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  };
   return spawn(command, argv, spawnOptions);
 }
 
@@ -70,7 +74,12 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
     });
   });
 }

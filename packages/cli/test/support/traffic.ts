@@ -55,7 +55,11 @@ export function prng(seed: number): () => number {
   };
 }
 
-const RESOURCE = { 'service.name': 'shop', 'service.version': '1.4.2', 'deployment.environment.name': 'production' };
+const RESOURCE = {
+  'service.name': 'shop',
+  'service.version': '1.4.2',
+  'deployment.environment.name': 'production',
+};
 const AGENTS = [
   'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
@@ -79,7 +83,10 @@ interface User {
 /**
  * Generates the log, in time order. Returns the records and the attacks planted in it.
  */
-export function generateTraffic(options: TrafficOptions): { records: TrafficRecord[]; attacks: PlantedAttack[] } {
+export function generateTraffic(options: TrafficOptions): {
+  records: TrafficRecord[];
+  attacks: PlantedAttack[];
+} {
   const records: TrafficRecord[] = [];
   const attacks: PlantedAttack[] = [];
   for (const r of trafficStream(options, attacks)) records.push(r);
@@ -90,7 +97,10 @@ export function generateTraffic(options: TrafficOptions): { records: TrafficReco
  * The same log as a lazy stream (for a million events without holding them). `attacksOut` receives the
  * planted attacks as they are generated.
  */
-export function* trafficStream(options: TrafficOptions, attacksOut: PlantedAttack[] = []): Generator<TrafficRecord> {
+export function* trafficStream(
+  options: TrafficOptions,
+  attacksOut: PlantedAttack[] = [],
+): Generator<TrafficRecord> {
   const rand = prng(options.seed ?? 1);
   const start = options.startMillis ?? Date.parse('2025-03-14T08:00:00Z');
   const perMinute = options.eventsPerMinute ?? 120;
@@ -102,7 +112,7 @@ export function* trafficStream(options: TrafficOptions, attacksOut: PlantedAttac
       id: `u-${String(1000 + i)}`,
       login,
       hash: userHash(login),
-      ip: `10.${(i >> 8) & 255}.${i & 255}.${(i * 7) % 250 + 2}`,
+      ip: `10.${(i >> 8) & 255}.${i & 255}.${((i * 7) % 250) + 2}`,
       agent: AGENTS[i % AGENTS.length]!,
     });
   }
@@ -120,7 +130,13 @@ export function* trafficStream(options: TrafficOptions, attacksOut: PlantedAttac
     attributes: { ...attributes, 'log.record.uid': nextUid() },
     resource: RESOURCE,
   });
-  const loginFail = (t: number, ip: string, login: string, userId: string | undefined, agent: string): TrafficRecord => {
+  const loginFail = (
+    t: number,
+    ip: string,
+    login: string,
+    userId: string | undefined,
+    agent: string,
+  ): TrafficRecord => {
     const a: TrafficRecord['attributes'] = {
       'event.action': 'authn_login_fail',
       'event.outcome': 'failure',
@@ -174,7 +190,11 @@ export function* trafficStream(options: TrafficOptions, attacksOut: PlantedAttac
         'secmon.authn.method': 'password',
       });
     } else if (r < 0.2) {
-      yield rec(t, 'secmon.session.created', SEV.INFO, { ...base, 'event.action': 'session_created', 'user.id': u.id });
+      yield rec(t, 'secmon.session.created', SEV.INFO, {
+        ...base,
+        'event.action': 'session_created',
+        'user.id': u.id,
+      });
     } else if (r < 0.6) {
       yield rec(t, 'secmon.sensitive.read', SEV.WARN, {
         ...base,
@@ -212,9 +232,17 @@ export function* trafficStream(options: TrafficOptions, attacksOut: PlantedAttac
         'http.route': '/cart',
       });
     } else if (r < 0.7) {
-      yield rec(t, 'secmon.malicious.excess_404', SEV.WARN, { ...base, 'event.action': 'malicious_excess_404', 'url.path': '/favicon.ico' });
+      yield rec(t, 'secmon.malicious.excess_404', SEV.WARN, {
+        ...base,
+        'event.action': 'malicious_excess_404',
+        'url.path': '/favicon.ico',
+      });
     } else if (r < 0.85) {
-      yield rec(t, 'secmon.session.logout', SEV.INFO, { ...base, 'event.action': 'session_logout', 'user.id': u.id });
+      yield rec(t, 'secmon.session.logout', SEV.INFO, {
+        ...base,
+        'event.action': 'session_logout',
+        'user.id': u.id,
+      });
     } else {
       yield rec(t, 'secmon.upload.complete', SEV.INFO, {
         ...base,
@@ -229,8 +257,19 @@ export function* trafficStream(options: TrafficOptions, attacksOut: PlantedAttac
 }
 
 interface Builders {
-  loginFail: (t: number, ip: string, login: string, userId: string | undefined, agent: string) => TrafficRecord;
-  rec: (t: number, eventName: string, severityNumber: number, attributes: TrafficRecord['attributes']) => TrafficRecord;
+  loginFail: (
+    t: number,
+    ip: string,
+    login: string,
+    userId: string | undefined,
+    agent: string,
+  ) => TrafficRecord;
+  rec: (
+    t: number,
+    eventName: string,
+    severityNumber: number,
+    attributes: TrafficRecord['attributes'],
+  ) => TrafficRecord;
   users: User[];
 }
 
@@ -250,28 +289,44 @@ export function plannedAttacks(): Scenario[] {
     {
       name: 'brute force on one account from one address',
       expect: [{ rule: 'authn.brute_force.client', group: { 'client.address': '203.0.113.10' } }],
-      build: (at, b) => Array.from({ length: 30 }, (_, i) => b.loginFail(at + i * 6_000, '203.0.113.10', 'alice@example.com', 'u-1', HYDRA)),
+      build: (at, b) =>
+        Array.from({ length: 30 }, (_, i) =>
+          b.loginFail(at + i * 6_000, '203.0.113.10', 'alice@example.com', 'u-1', HYDRA),
+        ),
     },
     {
       name: 'password spraying from one address, slow enough to stay under the brute-force threshold',
       expect: [{ rule: 'authn.password_spraying', group: { 'client.address': '203.0.113.20' } }],
-      build: (at, b) => Array.from({ length: 12 }, (_, i) => b.loginFail(at + i * 45_000, '203.0.113.20', `spray${i}@example.com`, undefined, HYDRA)),
+      build: (at, b) =>
+        Array.from({ length: 12 }, (_, i) =>
+          b.loginFail(at + i * 45_000, '203.0.113.20', `spray${i}@example.com`, undefined, HYDRA),
+        ),
     },
     {
       name: 'credential stuffing from a botnet: one leaked pair per address',
       expect: [{ rule: 'authn.credential_stuffing', group: { 'service.name': 'shop' } }],
-      build: (at, b) => Array.from({ length: 25 }, (_, i) => b.loginFail(at + i * 12_000, `198.51.100.${i + 1}`, `leaked${i}@example.org`, undefined, HYDRA)),
+      build: (at, b) =>
+        Array.from({ length: 25 }, (_, i) =>
+          b.loginFail(at + i * 12_000, `198.51.100.${i + 1}`, `leaked${i}@example.org`, undefined, HYDRA),
+        ),
     },
     {
       name: 'one account attacked from many addresses',
-      expect: [{ rule: 'authn.distributed_brute_force.user', group: { 'user.hash': userHash('bob@example.com') } }],
-      build: (at, b) => Array.from({ length: 6 }, (_, i) => b.loginFail(at + i * 60_000, `192.0.2.${10 + i}`, 'bob@example.com', 'u-2', HYDRA)),
+      expect: [
+        { rule: 'authn.distributed_brute_force.user', group: { 'user.hash': userHash('bob@example.com') } },
+      ],
+      build: (at, b) =>
+        Array.from({ length: 6 }, (_, i) =>
+          b.loginFail(at + i * 60_000, `192.0.2.${10 + i}`, 'bob@example.com', 'u-2', HYDRA),
+        ),
     },
     {
       name: 'account takeover: failures then a success',
       expect: [{ rule: 'authn.account_takeover', group: { 'user.id': 'u-3' } }],
       build: (at, b) => [
-        ...Array.from({ length: 6 }, (_, i) => b.loginFail(at + i * 20_000, '203.0.113.50', 'carol@example.com', 'u-3', HYDRA)),
+        ...Array.from({ length: 6 }, (_, i) =>
+          b.loginFail(at + i * 20_000, '203.0.113.50', 'carol@example.com', 'u-3', HYDRA),
+        ),
         b.rec(at + 150_000, 'secmon.authn.login_success', SEV.INFO, {
           'event.action': 'authn_login_success',
           'client.address': '203.0.113.50',
@@ -384,7 +439,18 @@ export function labStory(): Scenario[] {
       atMillis: 7 * min,
       expect: [{ rule: 'web.excessive_404', group: { 'client.address': ATTACKER } }],
       build: (at, b) =>
-        ['/admin', '/admin.php', '/.env', '/.git/config', '/backup.zip', '/db.sql', '/wp-login.php', '/phpmyadmin/', '/server-status', '/api/v1/debug']
+        [
+          '/admin',
+          '/admin.php',
+          '/.env',
+          '/.git/config',
+          '/backup.zip',
+          '/db.sql',
+          '/wp-login.php',
+          '/phpmyadmin/',
+          '/server-status',
+          '/api/v1/debug',
+        ]
           .flatMap((p, i) => [p, `${p}.bak`, `${p}~`].map((q, j) => ({ q, t: at + (i * 3 + j) * 2_000 })))
           .map(({ q, t }) =>
             b.rec(t, 'secmon.malicious.excess_404', SEV.WARN, {
@@ -400,7 +466,16 @@ export function labStory(): Scenario[] {
       name: 'password spraying: one common password against twelve accounts',
       atMillis: 20 * min,
       expect: [{ rule: 'authn.password_spraying', group: { 'client.address': ATTACKER } }],
-      build: (at, b) => Array.from({ length: 12 }, (_, i) => b.loginFail(at + i * 40_000, ATTACKER, `user${String(i * 37).padStart(4, '0')}@example.com`, `u-${1000 + i * 37}`, BROWSER_SPOOF)),
+      build: (at, b) =>
+        Array.from({ length: 12 }, (_, i) =>
+          b.loginFail(
+            at + i * 40_000,
+            ATTACKER,
+            `user${String(i * 37).padStart(4, '0')}@example.com`,
+            `u-${1000 + i * 37}`,
+            BROWSER_SPOOF,
+          ),
+        ),
     },
     {
       name: 'brute force on carol, then a successful login: account takeover',
@@ -410,7 +485,9 @@ export function labStory(): Scenario[] {
         { rule: 'authn.account_takeover', group: { 'user.id': carol.id } },
       ],
       build: (at, b) => [
-        ...Array.from({ length: 14 }, (_, i) => b.loginFail(at + i * 9_000, ATTACKER, carol.login, carol.id, BROWSER_SPOOF)),
+        ...Array.from({ length: 14 }, (_, i) =>
+          b.loginFail(at + i * 9_000, ATTACKER, carol.login, carol.id, BROWSER_SPOOF),
+        ),
         b.rec(at + 14 * 9_000, 'secmon.authn.login_success', SEV.INFO, {
           'event.action': 'authn_login_success',
           'event.outcome': 'success',
