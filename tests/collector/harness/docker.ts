@@ -93,6 +93,7 @@ export async function collectorImage(): Promise<string> {
           '',
         ].join('\n'),
       );
+      await pruneOldImages(tag);
       await run('docker', ['build', '--quiet', '--tag', tag, context], {
         timeout: 300_000,
         env: { ...process.env, DOCKER_BUILDKIT: '0' },
@@ -103,6 +104,22 @@ export async function collectorImage(): Promise<string> {
     }
   })();
   return imagePromise;
+}
+
+/** Remove the images of earlier binaries (best effort: an image still in use stays). */
+async function pruneOldImages(keep: string): Promise<void> {
+  try {
+    const { stdout } = await run(
+      'docker',
+      ['image', 'ls', 'secmon/otelcol-secmon', '--format', '{{.Repository}}:{{.Tag}}'],
+      { timeout: 30_000 },
+    );
+    const old = stdout.split('\n').filter((t) => t !== '' && t !== keep);
+    if (old.length > 0)
+      await run('docker', ['image', 'rm', ...old], { timeout: 60_000 }).catch(() => undefined);
+  } catch {
+    // nothing to prune
+  }
 }
 
 /** Send a signal to a container (SIGKILL for the durability suite: no graceful shutdown, no final flush). */
