@@ -170,6 +170,34 @@ describe.skipIf(!hasRedis)('RedisStateStore', () => {
       expect(total).toBeGreaterThan(150);
     }, 600_000);
 
+    it('should raise exactly what the reference coordinator raises on a long stream (caps and evictions under pressure)', async () => {
+      const rules = propertyRules();
+      const limits = { outOfOrderToleranceMillis: 2_000, maxEvidence: 3, maxDistinctValuesPerGroup: 3, maxEventsPerStep: 3 };
+      let seed = 11;
+      const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      let t = 0;
+      const events: SecurityEvent[] = Array.from({ length: 5_000 }, (_, i) => {
+        t = Math.max(0, t + Math.floor(rnd() * 1_200) - 400);
+        return {
+          eventName: rnd() < 0.7 ? FAIL : SUCCESS,
+          timeUnixNano: at(t),
+          attributes: { 'client.address': `10.2.0.${Math.floor(rnd() * 4)}`, 'user.hash': `u${Math.floor(rnd() * 6)}`, 'p.kind': ['a', 'b', 'c'][Math.floor(rnd() * 3)]! },
+          recordUid: `r${i}`,
+        };
+      });
+      const observations = observationsOf(rules, events, limits);
+      const store = open({ maxBatchSize: 50, maxQueueSize: 100_000, ...limits });
+      const binding = collectingBinding(rules);
+      store.attach(binding);
+      await store.waitUntilReady();
+      for (const o of observations) store.record(o, binding);
+      await store.forceFlush();
+      const expected = referenceDetections(rules, observations, limits);
+      expect(expected.length).toBeGreaterThan(1_000);
+      expect(sortDetections(binding.raised)).toEqual(sortDetections(expected));
+      expect(store.stats().evictions).toBeGreaterThan(0);
+    });
+
     it('should keep fleet-wide state: three engines, each below the threshold, raise one alert through one of them', async () => {
       const fleet = [0, 1, 2].map(() => {
         const alerts: Alert[] = [];

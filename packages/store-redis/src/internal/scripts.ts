@@ -176,11 +176,15 @@ local empty = #times == 0
 return finish(changed, empty, (not empty) and cmsgpack.pack({times, evs}) or nil)
 `;
 
-/** `value_count`: per field, distinct values in first-insertion order with their occurrences. Stride 5 + fields. */
+/**
+ * `value_count`: per field, the distinct values as parallel arrays (keys, occurrences) with swap-remove,
+ * exactly like the engine's `ValueIndex` (the order decides ties between stalest values and the sample
+ * reported in the alert). Stride 5 + fields.
+ */
 export const VALUE_COUNT_LUA = `${PRELUDE}
 local gmax = -math.huge
-local order, occ = {}, {}
-for f = 1, NF do order[f] = {}; occ[f] = {} end
+local keys, occs, idx = {}, {}, {}
+for f = 1, NF do keys[f] = {}; occs[f] = {}; idx[f] = {} end
 local raw = redis.call('GET', KEYS[1])
 if raw then
   local s = cmsgpack.unpack(raw)
@@ -189,10 +193,26 @@ if raw then
     local entries = s[2][f] or {}
     for e = 1, #entries do
       local en = entries[e]
-      order[f][e] = en[1]
-      occ[f][en[1]] = {en[2], en[3]}
+      keys[f][e] = en[1]
+      occs[f][e] = {en[2], en[3]}
+      idx[f][en[1]] = e
     end
   end
+end
+
+-- ValueIndex.removeAt: the last entry takes the place of the removed one.
+local function removeAt(f, i)
+  local ks, os, ix = keys[f], occs[f], idx[f]
+  local last = #ks
+  local removed = ks[i]
+  if i ~= last then
+    ks[i] = ks[last]
+    os[i] = os[last]
+    ix[ks[i]] = i
+  end
+  ks[last] = nil
+  os[last] = nil
+  ix[removed] = nil
 end
 
 -- Inserts t (stable) and drops occurrences made redundant: b between a and c of one value with c - a <= W.
@@ -235,42 +255,37 @@ local function latestInRange(ts, lo, hi)
 end
 
 local function evictStalest(f, cutoff)
-  local stalest, stalestT = nil, math.huge
-  local keep = {}
-  for _, v in ipairs(order[f]) do
-    local ts = occ[f][v][1]
+  local stalest, stalestT = 0, math.huge
+  for i = #keys[f], 1, -1 do
+    local ts = occs[f][i][1]
     local last = ts[#ts]
     if last < cutoff then
-      occ[f][v] = nil
-    else
-      keep[#keep + 1] = v
-      if last < stalestT then stalestT = last; stalest = v end
+      removeAt(f, i)
+      -- The stalest so far was the last entry: it now sits at i.
+      if stalest == #keys[f] + 1 then stalest = i end
+    elseif last < stalestT then
+      stalestT = last
+      stalest = i
     end
   end
-  order[f] = keep
-  if #keep >= P1 and stalest ~= nil then
-    local rest = {}
-    for _, v in ipairs(keep) do if v ~= stalest then rest[#rest + 1] = v end end
-    order[f] = rest
-    occ[f][stalest] = nil
+  if #keys[f] >= P1 and stalest >= 1 then
+    removeAt(f, stalest)
     evictions = evictions + 1
   end
 end
 
 local function valuesWindow(lo, hi, cutoff)
   for f = 1, NF do
+    if #keys[f] < N then return nil end
     local count = 0
-    local keep = {}
-    for _, v in ipairs(order[f]) do
-      local ts = occ[f][v][1]
+    for i = #keys[f], 1, -1 do
+      local ts = occs[f][i][1]
       if ts[#ts] < cutoff then
-        occ[f][v] = nil
-      else
-        keep[#keep + 1] = v
-        if hasInRange(ts, lo, hi) then count = count + 1 end
+        removeAt(f, i)
+      elseif hasInRange(ts, lo, hi) then
+        count = count + 1
       end
     end
-    order[f] = keep
     if count < N then return nil end
   end
   local distinct = {}
@@ -278,11 +293,11 @@ local function valuesWindow(lo, hi, cutoff)
   local pairs_ = {}
   for f = 1, NF do
     local sample = {}
-    for _, v in ipairs(order[f]) do
-      local oc = occ[f][v]
+    for i = 1, #keys[f] do
+      local oc = occs[f][i]
       local j = latestInRange(oc[1], lo, hi)
       if j >= 1 then
-        if #sample < 20 then sample[#sample + 1] = v end
+        if #sample < 20 then sample[#sample + 1] = keys[f][i] end
         if f == 1 then
           count0 = count0 + 1
           local x = oc[1][j]
@@ -306,7 +321,7 @@ local function valuesWindow(lo, hi, cutoff)
     local from = (len > CAP) and (len - (CAP - 1)) or 0
     for j = from, len - 1 do pushev(evl, pairs_[j + 1][1], pairs_[j + 1][2]) end
   end
-  for f = 1, NF do order[f] = {}; occ[f] = {} end
+  for f = 1, NF do keys[f] = {}; occs[f] = {}; idx[f] = {} end
   gmax = -math.huge
   -- The window end is an event time (the trigger, or a newer stored event): the newest event of the window.
   return {count0, first, hi, evl, count0, distinct}
@@ -328,36 +343,48 @@ for k = 1, K do
     local cutoff = gmax - TOL - W
     for f = 1, NF do
       local v = ARGV[o + 5 + f]
-      local oc = occ[f][v]
-      if oc == nil then
-        if #order[f] >= P1 then evictStalest(f, cutoff) end
+      local i = idx[f][v]
+      local oc
+      if i == nil then
+        if #keys[f] >= P1 then evictStalest(f, cutoff) end
         oc = {{}, {}}
-        occ[f][v] = oc
-        order[f][#order[f] + 1] = v
+        local n = #keys[f] + 1
+        keys[f][n] = v
+        occs[f][n] = oc
+        idx[f][v] = n
+      else
+        oc = occs[f][i]
       end
       insertOccurrence(oc, t, (f == 1) and ev or '')
     end
+    -- A window cannot hold N distinct values of a field that has fewer than N values stored.
+    local enough = true
+    for f = 1, NF do
+      if #keys[f] < N then enough = false end
+    end
     local d = nil
-    if inOrder then
-      d = valuesWindow(t - W, t, cutoff)
-    else
-      -- Out of order: windows containing t end at t or at a stored occurrence in (t, t + W].
-      local ends = {t}
-      for f = 1, NF do
-        for _, v in ipairs(order[f]) do
-          local ts = occ[f][v][1]
-          for j = 1, #ts do
-            local x = ts[j]
-            if x > t and x <= t + W then ends[#ends + 1] = x end
+    if enough then
+      if inOrder then
+        d = valuesWindow(t - W, t, cutoff)
+      else
+        -- Out of order: windows containing t end at t or at a stored occurrence in (t, t + W].
+        local ends = {t}
+        for f = 1, NF do
+          for i = 1, #keys[f] do
+            local ts = occs[f][i][1]
+            for j = 1, #ts do
+              local x = ts[j]
+              if x > t and x <= t + W then ends[#ends + 1] = x end
+            end
           end
         end
-      end
-      table.sort(ends)
-      for e = 1, #ends do
-        local en = ends[e]
-        if not (e > 1 and en == ends[e - 1]) then
-          d = valuesWindow(en - W, en, cutoff)
-          if d ~= nil then break end
+        table.sort(ends)
+        for e = 1, #ends do
+          local en = ends[e]
+          if not (e > 1 and en == ends[e - 1]) then
+            d = valuesWindow(en - W, en, cutoff)
+            if d ~= nil then break end
+          end
         end
       end
     end
@@ -370,10 +397,7 @@ if not empty then
   local fields = {}
   for f = 1, NF do
     local entries = {}
-    for _, v in ipairs(order[f]) do
-      local oc = occ[f][v]
-      entries[#entries + 1] = {v, oc[1], oc[2]}
-    end
+    for i = 1, #keys[f] do entries[i] = {keys[f][i], occs[f][i][1], occs[f][i][2]} end
     fields[f] = entries
   end
   blob = cmsgpack.pack({gmax, fields})
