@@ -31,7 +31,7 @@ Options:
       --fail-on <severity>  exit 1 when an alert of this severity or above fired:
                             informational (default), low, medium, high, critical, never
       --strict              stop with exit 2 at the first malformed, truncated or oversize line
-      --max-line-size <n>   longest line read, e.g. 16MiB (default); longer lines are skipped and counted
+      --max-line-size <n>   longest line read (default 64MiB); longer lines are skipped and counted
       --top <n>             offending groups listed per rule (default 5)
       --out-of-order <dur>  how far behind the newest event of its group an event may come and still
                             count (default 10s); raise it for merged archives of several collectors
@@ -127,7 +127,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           format: { type: 'string', short: 'f', default: 'text' },
           'fail-on': { type: 'string', default: 'informational' },
           strict: { type: 'boolean', default: false },
-          'max-line-size': { type: 'string', default: '16MiB' },
+          'max-line-size': { type: 'string', default: '64MiB' },
           top: { type: 'string', default: '5' },
           'out-of-order': { type: 'string' },
           progress: { type: 'boolean', default: true },
@@ -144,7 +144,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const maxLineBytes = parseByteSize(values['max-line-size']);
       if (maxLineBytes === undefined) {
         throw new UsageError(
-          `analyze: --max-line-size must be a size such as 16MiB, got "${String(values['max-line-size'])}"`,
+          `analyze: --max-line-size must be a size such as 64MiB, got "${String(values['max-line-size'])}"`,
         );
       }
       // Commands are loaded on demand: analyze need not pay for the OTel exporters serve loads.

@@ -11,7 +11,7 @@ export class StrictModeError extends Error {
   readonly line: number;
 
   constructor(source: string, line: number, reason: string) {
-    super(`${source}:${line}: ${reason}`);
+    super(line > 0 ? `${source}:${line}: ${reason}` : `${source}: ${reason}`);
     this.name = 'StrictModeError';
     this.source = source;
     this.line = line;
