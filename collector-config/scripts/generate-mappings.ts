@@ -93,7 +93,7 @@ export function renderEcsOcsfMappings(): string {
     `merge_maps(log.attributes, ${map([[ATTR_EVENT_KIND, 'alert'], ...ocsfEntries(DETECTION_FINDING.classUid, DETECTION_FINDING.activityId)])}, "insert") where log.event_name == ${str(ALERT_EVENT_NAME)}`,
   );
 
-  const isSecmon = `IsMatch(log.event_name, ${str(`^${SECMON_PREFIX.replaceAll('.', '[.]')}`)})`;
+  const isSecmon = `HasPrefix(log.event_name, ${str(SECMON_PREFIX)})`;
   comment('ocsf.status_id from the actual outcome (1 success, 2 failure, 0 unknown)');
   for (const outcome of ['success', 'failure'] as const) {
     stmt(

@@ -8,7 +8,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { startCollector, stopAllCollectors } from '../collector/harness/Collector.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { SecurityEventSender } from '../collector/harness/emit.js';
 import { waitUntil } from '../collector/harness/ports.js';
 import { collectorAvailable } from '../collector/harness/requirements.js';
@@ -39,10 +40,12 @@ async function selfMetric(port: number, name: string, filter: string): Promise<n
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
-/** The e2e.seq values in the archive (OTLP/JSON writes ints as strings: "intValue":"123"). */
+/** The e2e.seq values in the archive, rotated files included (OTLP/JSON writes ints as strings: "intValue":"123"). */
 function archivedSeqs(path: string): number[] {
-  const text = readFileSync(path, 'utf8');
-  return [...text.matchAll(/"key":"e2e\.seq","value":\{"intValue":"(\d+)"\}/g)].map((m) => Number(m[1]));
+  const dir = dirname(path);
+  return readdirSync(dir)
+    .filter((f) => f.startsWith('security-events') && f.endsWith('.jsonl'))
+    .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/"key":"e2e\.seq","value":\{"intValue":"(\d+)"\}/g)].map((m) => Number(m[1])));
 }
 
 /** Emits N events over the senders, flushes, and returns when `done` says they arrived; events/s. */
