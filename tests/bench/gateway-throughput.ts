@@ -3,7 +3,7 @@
 // through otelcol-secmon in its container (config.yaml + generated mappings: redaction, normalisation, ECS/OCSF,
 // fan-out, persistent queues) into the archive file, with zero loss: every event is then found in the archive.
 // Anchor, measured in the same run: the same senders exporting the same events to a null OTLP sink (no collector).
-// Best of ROUNDS; env SECMON_BENCH_EVENTS (default 50000), SECMON_BENCH_ROUNDS (default 3).
+// Best of ROUNDS; env SECMON_BENCH_EVENTS (default 50000), SECMON_BENCH_ROUNDS (default 3), SECMON_BENCH_OVERLAY.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
@@ -45,7 +45,11 @@ function archivedSeqs(path: string): number[] {
   const dir = dirname(path);
   return readdirSync(dir)
     .filter((f) => f.startsWith('security-events') && f.endsWith('.jsonl'))
-    .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/"key":"e2e\.seq","value":\{"intValue":"(\d+)"\}/g)].map((m) => Number(m[1])));
+    .flatMap((f) =>
+      [
+        ...readFileSync(join(dir, f), 'utf8').matchAll(/"key":"e2e\.seq","value":\{"intValue":"(\d+)"\}/g),
+      ].map((m) => Number(m[1])),
+    );
 }
 
 /** Emits N events over the senders, flushes, and returns when `done` says they arrived; events/s. */
