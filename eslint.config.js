@@ -37,6 +37,12 @@ export default tseslint.config(
     },
   },
   {
+    // Tool configuration files sit outside every package's tsconfig: lint them without type information.
+    files: ['**/vitest.config.ts', 'vitest.shared.ts'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { parserOptions: { projectService: false, project: null } },
+  },
+  {
     files: ['**/test/**/*.ts', '**/bench/**/*.ts', 'tests/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
