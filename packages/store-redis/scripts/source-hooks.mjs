@@ -1,5 +1,5 @@
 // Lets a child process run the workspace's TypeScript sources on Node 24 (type stripping), without a build:
-//   node --conditions=@secmon/source --import ./test/support/source-hooks.mjs test/support/fleetApp.ts
+//   node --conditions=@secmon/source --import ./scripts/source-hooks.mjs test/support/fleetApp.ts
 // Sources import siblings as `./X.js` (TypeScript's nodenext convention) while the file on disk is `X.ts`:
 // this resolve hook retries such a relative specifier with `.ts`. Workspace packages resolve to their
 // `src/index.ts` through the `@secmon/source` export condition; node_modules are untouched.

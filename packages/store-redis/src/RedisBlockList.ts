@@ -3,7 +3,7 @@ import { BindOnceFuture, suppressTracing } from '@opentelemetry/core';
 import { BlockList, type BlockEntry, type BlockKind, type Clock } from '@secmon/processor';
 import type { Cluster, Redis } from 'ioredis';
 import { openConnection, type RedisConnection } from './connection.js';
-import { BLOCK_LUA, UNBLOCK_LUA } from './internal/scripts.js';
+import { BLOCK_LUA, UNBLOCK_LUA } from './internal/blockScripts.js';
 import { WarnOnce } from './internal/WarnOnce.js';
 
 /** Options of {@link RedisBlockList}. Only `redis` is required; defaults in {@link DEFAULT_REDIS_BLOCK_LIST_CONFIG}. */

@@ -11,7 +11,7 @@ import {
   type ScriptRule,
 } from './internal/compileRule.js';
 import { isCluster, openConnection, type RedisConnection } from './connection.js';
-import { EVENT_COUNT_LUA, TEMPORAL_LUA, VALUE_COUNT_LUA } from './internal/scripts.js';
+import { APPLY_LUA } from './internal/scripts.js';
 import { WarnOnce } from './internal/WarnOnce.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
@@ -29,6 +29,13 @@ export interface RedisStateStoreOptions {
   readonly maxQueueSize?: number;
   /** Observations per pipelined batch. Default 1 000. */
   readonly maxBatchSize?: number;
+  /**
+   * Standalone Redis: (rule, group) pairs applied by one script call. Bounds how long one call holds Redis
+   * (about 5 µs per group). On Redis Cluster every call holds one group (one slot). Default 100.
+   */
+  readonly maxGroupsPerCall?: number;
+  /** Batches sent before the first one is answered (Redis works while this process builds the next). Default 4. */
+  readonly maxBatchesInFlight?: number;
   /** How long an observation may wait for a batch to fill, ms. Default 10 ms. */
   readonly flushIntervalMillis?: number;
   /** Delay before a failed batch is retried, ms. Default 250 ms. */
@@ -56,6 +63,8 @@ export const DEFAULT_REDIS_STATE_STORE_CONFIG = Object.freeze({
   keyPrefix: 'secmon:',
   maxQueueSize: 10_000,
   maxBatchSize: 1_000,
+  maxGroupsPerCall: 100,
+  maxBatchesInFlight: 4,
   flushIntervalMillis: 10,
   retryDelayMillis: 250,
   flushTimeoutMillis: 5_000,
@@ -94,7 +103,8 @@ export interface RedisStateStoreStats {
   outages: number;
 }
 
-interface Call {
+/** The observations of one rule and group in a batch. */
+interface Group {
   readonly rule: ScriptRule;
   /** Indices into the batch, in arrival order. */
   readonly members: number[];
@@ -104,15 +114,18 @@ interface Call {
 
 type Reply = [Error | null, unknown][];
 
-type ScriptFn = (...args: string[]) => Promise<unknown>;
-interface Scripted {
-  secmonEventCount: ScriptFn;
-  secmonValueCount: ScriptFn;
-  secmonTemporal: ScriptFn;
+/** Observations of a batch that did not reach Redis (indices into the batch), to requeue. */
+interface Failed {
+  readonly members: readonly number[];
+  readonly obs: readonly StoreObservation[];
+  readonly bindings: readonly StateStoreBinding[];
 }
 
-const SCRIPT_NAMES = ['secmonEventCount', 'secmonValueCount', 'secmonTemporal'] as const;
-const SCRIPT_SOURCES = [EVENT_COUNT_LUA, VALUE_COUNT_LUA, TEMPORAL_LUA] as const;
+interface Scripted {
+  secmonApply(...args: (string | number)[]): Promise<unknown>;
+  secmonApplyOne(...args: (string | number)[]): Promise<unknown>;
+}
+
 const EMPTY: readonly never[] = Object.freeze([]);
 
 /**
@@ -142,6 +155,8 @@ export class RedisStateStore implements StateStore {
   private readonly _scriptOptions: ScriptOptions;
   private readonly _maxQueue: number;
   private readonly _maxBatch: number;
+  private readonly _maxGroupsPerCall: number;
+  private readonly _maxInFlight: number;
   private readonly _flushInterval: number;
   private readonly _retryDelay: number;
   private readonly _flushTimeout: number;
@@ -177,6 +192,8 @@ export class RedisStateStore implements StateStore {
     const d = DEFAULT_REDIS_STATE_STORE_CONFIG;
     this._maxQueue = positiveInt(options.maxQueueSize, d.maxQueueSize, 'maxQueueSize');
     this._maxBatch = positiveInt(options.maxBatchSize, d.maxBatchSize, 'maxBatchSize');
+    this._maxGroupsPerCall = positiveInt(options.maxGroupsPerCall, d.maxGroupsPerCall, 'maxGroupsPerCall');
+    this._maxInFlight = positiveInt(options.maxBatchesInFlight, d.maxBatchesInFlight, 'maxBatchesInFlight');
     this._flushInterval = nonNegative(options.flushIntervalMillis, d.flushIntervalMillis, 'flushIntervalMillis');
     this._retryDelay = nonNegative(options.retryDelayMillis, d.retryDelayMillis, 'retryDelayMillis');
     this._flushTimeout = nonNegative(options.flushTimeoutMillis, d.flushTimeoutMillis, 'flushTimeoutMillis');
@@ -196,10 +213,11 @@ export class RedisStateStore implements StateStore {
     this._cluster = isCluster(client);
     // Scripts are defined once per client: ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT (a
     // restarted or failed-over Redis has lost its script cache).
+    // Standalone: the number of keys varies per call (it is the first argument). Cluster: one group (two keys)
+    // per call, declared, because ioredis routes and auto-pipelines a cluster command by its first argument.
     const scripted = client as unknown as Partial<Scripted>;
-    for (let i = 0; i < SCRIPT_NAMES.length; i++) {
-      if (typeof scripted[SCRIPT_NAMES[i]!] !== 'function') client.defineCommand(SCRIPT_NAMES[i]!, { numberOfKeys: 2, lua: SCRIPT_SOURCES[i]! });
-    }
+    if (typeof scripted.secmonApply !== 'function') client.defineCommand('secmonApply', { lua: APPLY_LUA });
+    if (typeof scripted.secmonApplyOne !== 'function') client.defineCommand('secmonApplyOne', { lua: APPLY_LUA, numberOfKeys: 2 });
     this._connected = client.status === 'ready';
     this._listen('ready', () => this._onReady());
     this._listen('close', () => this._onDown('connection closed'));
@@ -371,10 +389,29 @@ export class RedisStateStore implements StateStore {
     return this._draining;
   }
 
+  /**
+   * Keeps up to `maxBatchesInFlight` batches in flight on the connection: Redis applies batch n while this
+   * process builds batch n + 1 (one connection is FIFO, so each group's observations stay in order). Results
+   * are taken in sending order; after a failure the rest is awaited and every failed batch goes back to the
+   * front of the queue, in order.
+   */
   private async _drainLoop(): Promise<void> {
-    while (this._obs.length > this._head && this._connected) {
-      const ok = await context.with(suppressTracing(context.active()), () => this._sendBatch());
-      if (!ok) return;
+    const inflight: Promise<Failed | undefined>[] = [];
+    for (;;) {
+      while (inflight.length < this._maxInFlight && this._obs.length > this._head && this._connected) {
+        inflight.push(context.with(suppressTracing(context.active()), () => this._sendBatch()));
+      }
+      const next = inflight.shift();
+      if (next === undefined) return;
+      const failed = await next;
+      if (failed !== undefined) {
+        const all = [failed];
+        for (const f of await Promise.all(inflight)) if (f !== undefined) all.push(f);
+        this._requeue(all);
+        this._healthy = false;
+        this._enterOutage('a batch failed');
+        return;
+      }
     }
   }
 
@@ -402,8 +439,8 @@ export class RedisStateStore implements StateStore {
     }
   }
 
-  /** Sends one batch; false when Redis could not be reached (the batch is requeued). */
-  private async _sendBatch(): Promise<boolean> {
+  /** Sends one batch; returns what failed to reach Redis (to requeue), if anything. */
+  private async _sendBatch(): Promise<Failed | undefined> {
     const n = Math.min(this._obs.length - this._head, this._maxBatch);
     const obs = this._obs.slice(this._head, this._head + n);
     const bindings = this._bindings.slice(this._head, this._head + n);
@@ -418,9 +455,9 @@ export class RedisStateStore implements StateStore {
       this._head = 0;
     }
 
-    // One script call per rule and group, with that group's observations in arrival order.
-    const calls: Call[] = [];
-    const byGroup = new Map<string, Call>();
+    // One entry per rule and group, with that group's observations in arrival order.
+    const groups: Group[] = [];
+    const byGroup = new Map<string, Group>();
     for (let i = 0; i < n; i++) {
       const o = obs[i]!;
       const rule = this._rules.get(o.ruleId);
@@ -429,16 +466,21 @@ export class RedisStateStore implements StateStore {
         continue;
       }
       const id = `${o.ruleId}\u0000${o.groupKey}`;
-      let call = byGroup.get(id);
-      if (call === undefined) {
+      let group = byGroup.get(id);
+      if (group === undefined) {
         const start = rule.keyStart + groupKeyPart(o.groupKey);
-        call = { rule, members: [], stateKey: `${start}}:s`, cooldownKey: `${start}}:c` };
-        byGroup.set(id, call);
-        calls.push(call);
+        group = { rule, members: [], stateKey: `${start}}:s`, cooldownKey: `${start}}:c` };
+        byGroup.set(id, group);
+        groups.push(group);
       }
-      call.members.push(i);
+      group.members.push(i);
     }
-    if (calls.length === 0) return true;
+    if (groups.length === 0) return undefined;
+
+    // Script calls: on a cluster one group each (one slot); standalone, up to maxGroupsPerCall groups each.
+    const per = this._cluster ? 1 : this._maxGroupsPerCall;
+    const calls: Group[][] = [];
+    for (let i = 0; i < groups.length; i += per) calls.push(groups.slice(i, i + per));
 
     let replies: Reply;
     try {
@@ -455,80 +497,98 @@ export class RedisStateStore implements StateStore {
       if (err !== null) {
         anyError = true;
         if (isPermanent(err)) {
-          this._stats.droppedFailed += call.members.length;
-          this._warn.warn(`script:${err.message.slice(0, 60)}`, `secmon redis store: Redis rejected a script call for rule "${call.rule.id}": ${err.message}`);
+          for (const g of call) this._stats.droppedFailed += g.members.length;
+          this._warn.warn(`script:${err.message.slice(0, 60)}`, `secmon redis store: Redis rejected a script call: ${err.message}`);
         } else {
           this._lastError = err.message;
-          (failed ??= []).push(...call.members);
+          for (const g of call) (failed ??= []).push(...g.members);
         }
         continue;
       }
-      this._stats.applied += call.members.length;
-      this._handleReply(call, reply, obs, bindings);
+      // Sparse: only groups with late events, evictions, suppressions, detections or foreign keys are listed.
+      for (const g of call) this._stats.applied += g.members.length;
+      const entries = Array.isArray(reply) ? (reply as unknown[]) : EMPTY;
+      for (const entry of entries) {
+        const [index, result] = entry as [unknown, unknown];
+        const group = call[toInt(index) - 1];
+        if (group !== undefined) this._handleResult(group, result, obs, bindings);
+      }
     }
 
     if (anyError) this._stats.failedBatches++;
-    if (failed !== undefined) {
-      this._requeue(failed, obs, bindings);
-      this._healthy = false;
-      this._enterOutage('a batch failed');
-      return false;
-    }
+    if (failed !== undefined) return { members: failed, obs, bindings };
     if (!this._healthy) this._healthy = true;
     this._recoverIfShared();
-    return true;
+    return undefined;
   }
 
   /** Standalone: one pipeline. Cluster: calls go out side by side (ioredis auto-pipelines them per node). */
-  private async _exec(calls: readonly Call[], obs: readonly StoreObservation[]): Promise<Reply> {
-    const argv = (call: Call): string[] => this._args(call, obs);
+  private async _exec(calls: readonly (readonly Group[])[], obs: readonly StoreObservation[]): Promise<Reply> {
     if (!this._cluster) {
       const pipeline = (this._client as Redis).pipeline() as unknown as Scripted & { exec(): Promise<Reply | null> };
       // Pipeline commands only queue (their outcome comes back from exec()).
-      for (const call of calls) void pipeline[SCRIPT_NAMES[call.rule.script]!](...argv(call));
+      for (const call of calls) void pipeline.secmonApply(...this._args(call, obs));
       const out = await pipeline.exec();
       return out ?? calls.map(() => [new Error('pipeline discarded'), null] as [Error, null]);
     }
     const scripted = this._client as unknown as Scripted;
-    const settled = await Promise.allSettled(calls.map((call) => scripted[SCRIPT_NAMES[call.rule.script]!](...argv(call))));
+    // One group per call: drop the leading numkeys (2, declared by secmonApplyOne).
+    const settled = await Promise.allSettled(calls.map((call) => scripted.secmonApplyOne(...this._args(call, obs).slice(1))));
     return settled.map((s) => (s.status === 'fulfilled' ? [null, s.value] : [s.reason instanceof Error ? s.reason : new Error(String(s.reason)), null]));
   }
 
-  private _args(call: Call, obs: readonly StoreObservation[]): string[] {
-    const rule = call.rule;
-    const members = call.members;
-    const args: string[] = [call.stateKey, call.cooldownKey, ...rule.header, String(members.length)];
+  /** numkeys, the keys, then the rule headers, then per group: rule index, count, observations (see scripts.ts). */
+  private _args(call: readonly Group[], obs: readonly StoreObservation[]): (string | number)[] {
+    const args: (string | number)[] = [call.length * 2];
+    for (const g of call) args.push(g.stateKey, g.cooldownKey);
+    const ruleIndex = new Map<ScriptRule, number>();
+    for (const g of call) if (!ruleIndex.has(g.rule)) ruleIndex.set(g.rule, ruleIndex.size + 1);
+    args.push(ruleIndex.size);
+    for (const rule of ruleIndex.keys()) for (const h of rule.header) args.push(h);
+    args.push(call.length);
     const withIds = this._scriptOptions.maxEvidence > 0;
-    for (let m = 0; m < members.length; m++) {
-      const o = obs[members[m]!]!;
-      const idx = rule.nameIndex.get(o.eventName);
-      args.push(
-        String(o.timeUnixMicros),
-        idx !== undefined ? String(idx) : `=${o.eventName}`,
-        withIds ? (o.traceId ?? '') : '',
-        withIds ? (o.spanId ?? '') : '',
-        withIds ? (o.recordUid ?? '') : '',
-      );
-      if (rule.script === SCRIPT_VALUE_COUNT) {
-        for (let f = 0; f < rule.fields; f++) args.push(o.values[f] ?? '');
-      } else if (rule.script !== SCRIPT_EVENT_COUNT) {
-        args.push(String(o.step));
+    for (const g of call) {
+      const rule = g.rule;
+      const members = g.members;
+      args.push(ruleIndex.get(rule)!, members.length);
+      for (let m = 0; m < members.length; m++) {
+        const o = obs[members[m]!]!;
+        const idx = rule.nameIndex.get(o.eventName);
+        args.push(
+          o.timeUnixMicros,
+          idx !== undefined ? idx : `=${o.eventName}`,
+          withIds ? (o.traceId ?? '') : '',
+          withIds ? (o.spanId ?? '') : '',
+          withIds ? (o.recordUid ?? '') : '',
+        );
+        if (rule.script === SCRIPT_VALUE_COUNT) {
+          for (let f = 0; f < rule.fields; f++) args.push(o.values[f] ?? '');
+        } else if (rule.script !== SCRIPT_EVENT_COUNT) {
+          args.push(o.step);
+        }
       }
     }
     return args;
   }
 
-  private _handleReply(call: Call, reply: unknown, obs: readonly StoreObservation[], bindings: readonly StateStoreBinding[]): void {
-    if (!Array.isArray(reply)) return;
-    this._stats.lateEvents += toInt(reply[0]);
-    this._stats.evictions += toInt(reply[1]);
-    this._stats.suppressed += toInt(reply[2]);
-    for (let r = 3; r < reply.length; r++) {
-      const det = reply[r] as unknown[];
-      const member = call.members[toInt(det[0]) - 1];
+  private _handleResult(group: Group, result: unknown, obs: readonly StoreObservation[], bindings: readonly StateStoreBinding[]): void {
+    if (!Array.isArray(result)) return;
+    if (toInt(result[0]) === -1) {
+      // A key of this group holds data that is not ours (another application writes under our prefix?).
+      this._stats.applied -= group.members.length;
+      this._stats.droppedFailed += group.members.length;
+      this._warn.warn('foreign', `secmon redis store: key ${group.stateKey} (or its cooldown) holds data the store did not write; its events are not shared`);
+      return;
+    }
+    this._stats.lateEvents += toInt(result[0]);
+    this._stats.evictions += toInt(result[1]);
+    this._stats.suppressed += toInt(result[2]);
+    for (let r = 3; r < result.length; r++) {
+      const det = result[r] as unknown[];
+      const member = group.members[toInt(det[0]) - 1];
       if (member === undefined) continue;
       const trigger = obs[member]!;
-      const detection = this._toDetection(call.rule, trigger, det);
+      const detection = this._toDetection(group.rule, trigger, det);
       this._stats.detections++;
       try {
         bindings[member]!.raise(detection);
@@ -583,18 +643,23 @@ export class RedisStateStore implements StateStore {
     return detection;
   }
 
-  /** Puts a failed batch back at the front of the queue; what does not fit is dropped, oldest first (counted). */
-  private _requeue(members: number[], obs: readonly StoreObservation[], bindings: readonly StateStoreBinding[]): void {
-    members.sort((a, b) => a - b);
-    const room = this._maxQueue - (this._obs.length - this._head);
-    const skip = Math.max(0, members.length - Math.max(0, room));
+  /** Puts failed batches back at the front of the queue, in order; what does not fit is dropped, oldest first (counted). */
+  private _requeue(batches: readonly Failed[]): void {
+    const obs: StoreObservation[] = [];
+    const bindings: StateStoreBinding[] = [];
+    for (const b of batches) {
+      const members = [...b.members].sort((x, y) => x - y);
+      for (const i of members) {
+        obs.push(b.obs[i]!);
+        bindings.push(b.bindings[i]!);
+      }
+    }
+    const room = Math.max(0, this._maxQueue - (this._obs.length - this._head));
+    const skip = Math.max(0, obs.length - room);
     this._stats.droppedFailed += skip;
-    const keep = members.slice(skip);
-    if (keep.length === 0) return;
-    const rest = this._obs.slice(this._head);
-    const restB = this._bindings.slice(this._head);
-    this._obs = keep.map((i) => obs[i]!).concat(rest);
-    this._bindings = keep.map((i) => bindings[i]!).concat(restB);
+    if (skip >= obs.length) return;
+    this._obs = obs.slice(skip).concat(this._obs.slice(this._head));
+    this._bindings = bindings.slice(skip).concat(this._bindings.slice(this._head));
     this._head = 0;
   }
 

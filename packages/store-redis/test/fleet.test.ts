@@ -175,28 +175,43 @@ describe.skipIf(!hasRedis)('a fleet of three processes sharing one Redis', () =>
   });
 });
 
-/** Per rule, the record uids in the order Redis ran the script calls (read from MONITOR). */
+/** Per rule, the record uids in the order Redis ran the script calls (read from MONITOR; layout in src/internal/scripts.ts). */
 function appliedOrder(calls: readonly string[][], rules: readonly Rule[]): Map<string, string[]> {
   const byId = new Map(rules.map((r) => [r.id, r]));
   const seen = new Map<string, Map<string, number>>();
   let position = 0;
   for (const args of calls) {
-    const key = args[3]!;
-    const ruleId = key.slice(key.indexOf('{') + 1, key.indexOf(':', key.indexOf('{')));
-    const rule = byId.get(ruleId);
-    if (rule === undefined) continue;
-    const argv = args.slice(5);
-    const shape = Number(argv[8]);
-    const header = rule.type === 'temporal_ordered' ? 9 + shape : 9;
-    const k = Number(argv[header]);
-    const stride = rule.type === 'event_count' ? 5 : rule.type === 'value_count' ? 5 + shape : 6;
-    let m = seen.get(ruleId);
-    if (m === undefined) seen.set(ruleId, (m = new Map()));
-    for (let i = 0; i < k; i++) {
-      const uid = argv[header + 1 + i * stride + 4]!;
-      // A command resent after NOSCRIPT appears twice: the later one is the one that ran the script.
-      m.delete(uid);
-      m.set(uid, position++);
+    const numkeys = Number(args[2]);
+    const keys = args.slice(3, 3 + numkeys);
+    const argv = args.slice(3 + numkeys);
+    let a = 0;
+    const headers: { kind: number; nf: number }[] = [];
+    const r = Number(argv[a++]);
+    for (let i = 0; i < r; i++) {
+      const kind = Number(argv[a]);
+      const nf = Number(argv[a + 9]);
+      headers.push({ kind, nf });
+      a += 10 + (kind === 2 ? nf : 0);
+    }
+    const g = Number(argv[a++]);
+    for (let i = 0; i < g; i++) {
+      const key = keys[2 * i]!;
+      const ruleId = key.slice(key.indexOf('{') + 1, key.indexOf(':', key.indexOf('{')));
+      const h = headers[Number(argv[a]) - 1]!;
+      const k = Number(argv[a + 1]);
+      a += 2;
+      const stride = h.kind === 0 ? 5 : h.kind === 1 ? 5 + h.nf : 6;
+      if (byId.has(ruleId)) {
+        let m = seen.get(ruleId);
+        if (m === undefined) seen.set(ruleId, (m = new Map()));
+        for (let j = 0; j < k; j++) {
+          const uid = argv[a + j * stride + 4]!;
+          // A command resent after NOSCRIPT appears twice: the later one is the one that ran the script.
+          m.delete(uid);
+          m.set(uid, position++);
+        }
+      }
+      a += k * stride;
     }
   }
   return new Map([...seen].map(([id, m]) => [id, [...m.keys()]]));

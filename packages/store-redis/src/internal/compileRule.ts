@@ -14,7 +14,7 @@ export interface ScriptRule {
   readonly fingerprint: string;
   /** `<prefix>{<id>:<fingerprint>:` — the start of every key of this rule. */
   readonly keyStart: string;
-  /** ARGV before the observations (window, tolerance, threshold, cooldown, caps, TTLs, shape). */
+  /** The rule's header in a script call (kind, window, tolerance, threshold, cooldown, caps, TTLs, shape). */
   readonly header: readonly string[];
   /** Event name -> its index in `eventNames` (the token stored in Redis instead of the name). */
   readonly nameIndex: ReadonlyMap<string, number>;
@@ -62,6 +62,7 @@ export function compileRule(rule: Rule, o: ScriptOptions): ScriptRule {
   const shape = script === SCRIPT_VALUE_COUNT ? fields : script === SCRIPT_TEMPORAL ? rule.steps.length : 0;
   const p1 = script === SCRIPT_VALUE_COUNT ? o.maxDistinctValues : script === SCRIPT_TEMPORAL ? o.maxEventsPerStep : 0;
   const header = [
+    String(script),
     String(windowMicros),
     String(tolMicros),
     String(rule.threshold),
