@@ -100,13 +100,13 @@ describe('SecurityRulesProcessor', () => {
     it('should group by resource attributes (service.name) and detect credential stuffing with the default pack', async () => {
       const alerts: Alert[] = [];
       const p = createPipeline((o) => new SecurityRulesProcessor({ ...o, onAlert: (a) => alerts.push(a) }));
-      for (let i = 0; i < 20; i++) {
+      for (let i = 0; i < 50; i++) {
         p.emitInSpan(EVENTS.AUTHN_LOGIN_FAIL, { [ATTR_CLIENT_ADDRESS]: `198.51.100.${i}`, 'user.hash': `h${i}` }, T0 + i * 1000);
       }
       const stuffing = alerts.filter((a) => a.rule.id === 'authn.credential_stuffing');
       expect(stuffing).toHaveLength(1);
       expect(stuffing[0]!.group).toEqual({ 'service.name': 'shop' });
-      expect(stuffing[0]!.count).toBe(20);
+      expect(stuffing[0]!.count).toBe(50);
       expect(stuffing[0]!.rule.severity).toBe('critical');
       await p.loggerProvider.shutdown();
     });

@@ -39,12 +39,12 @@ describe('DEFAULT_RULES', () => {
   });
 
   it('should detect credential stuffing (many users and many addresses across the service) but not one address', () => {
-    const stuffing = Array.from({ length: 20 }, (_, i) => ({
+    const stuffing = Array.from({ length: 50 }, (_, i) => ({
       eventName: 'secmon.authn.login_fail',
       attributes: { 'client.address': `198.51.100.${i}`, 'user.hash': `h${i}` },
       resource: { 'service.name': 'shop' },
     }));
-    expect(ids(run(stuffing))).toEqual(['authn.credential_stuffing']);
+    expect(ids(run(stuffing, 100))).toEqual(['authn.credential_stuffing']);
   });
 
   it('should detect one account failing from many addresses', () => {

@@ -1,0 +1,452 @@
+// `npm run bench` for @secmon/processor: every case and every anchor in one process, one run, so ratios
+// compare like with like on whatever machine runs it (the README quotes a run on 2 shared cores).
+// Methodology (as pino's benchmarks): each case is its own tight loop over a pre-generated stream; a warm-up
+// round is discarded, then the median of ROUNDS rounds is kept. Memory uses --expose-gc and heapUsed deltas.
+import { SeverityNumber } from '@opentelemetry/api';
+import { LoggerProvider, type LogRecordProcessor, type ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { DEFAULT_RULES, defineRule, RuleEngine, SecurityRulesProcessor, type Rule } from '../src/index.ts';
+
+const ROUNDS = Number(process.env['SECMON_BENCH_ROUNDS'] ?? 5);
+const QUICK = process.env['SECMON_BENCH_QUICK'] === '1';
+const N = QUICK ? 100_000 : 500_000;
+const T0_MS = 1_760_000_000_000;
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error('run with --expose-gc (npm run bench does)');
+
+// ---------------------------------------------------------------------------------------------------------
+// Streams (generated once, shared by every case that consumes them)
+
+/** Deterministic PRNG (mulberry32) so every run sees the same streams. */
+function prng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Stream {
+  readonly name: string;
+  readonly keys: string[];
+  readonly users: string[];
+  /** Event time, ms. */
+  readonly times: Float64Array;
+}
+
+function makeStream(name: string, attackerShare: number, seed: number): Stream {
+  const r = prng(seed);
+  const keys: string[] = [];
+  const users: string[] = [];
+  const times = new Float64Array(N);
+  const benignKeys = Array.from({ length: 50_000 }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+  const userNames = Array.from({ length: 100_000 }, (_, i) => `h${i.toString(36)}`);
+  for (let i = 0; i < N; i++) {
+    const attack = r() < attackerShare;
+    const k = attack ? 0 : Math.floor(r() * benignKeys.length);
+    keys.push(attack ? '203.0.113.66' : (benignKeys[k] as string));
+    // Benign clients fail with their own account (95%) or a typo of it; the attacker tries everyone.
+    users.push(userNames[attack || r() < 0.05 ? Math.floor(r() * userNames.length) : k * 2] as string);
+    // One event per 10 ms: a benign address is seen about every 500 s, below any default threshold.
+    times[i] = T0_MS + i * 10;
+  }
+  return { name, keys, users, times };
+}
+
+const benign = makeStream('benign', 0, 1);
+const attack = makeStream('attacker 90%', 0.9, 2);
+
+// ---------------------------------------------------------------------------------------------------------
+// Measurement
+
+let sink = 0;
+const results: { name: string; ns: number }[] = [];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+/** Runs `round(n)` (which must loop n times) ROUNDS + 1 times; returns the median ns per operation. */
+function measure(name: string, ops: number, round: (n: number) => void): number {
+  round(Math.min(ops, 50_000));
+  const per: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    gc!();
+    const t = process.hrtime.bigint();
+    round(ops);
+    per.push(Number(process.hrtime.bigint() - t) / ops);
+  }
+  const ns = median(per);
+  results.push({ name, ns });
+  console.log(`  ${name.padEnd(64)} ${ns.toFixed(1).padStart(9)} ns/op`);
+  return ns;
+}
+
+interface Case {
+  readonly name: string;
+  readonly ops: number;
+  readonly round: (n: number) => void | Promise<void>;
+}
+
+/**
+ * Runs the cases round-robin (A B C, A B C, ...) and keeps each one's median: on a shared machine the load
+ * drifts, and interleaving exposes every case to the same drift, which keeps the ratios honest.
+ */
+async function measureInterleaved(cases: readonly Case[]): Promise<number[]> {
+  for (const c of cases) await c.round(Math.min(c.ops, 20_000));
+  const per: number[][] = cases.map(() => []);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let i = 0; i < cases.length; i++) {
+      const c = cases[i]!;
+      gc!();
+      const t = process.hrtime.bigint();
+      await c.round(c.ops);
+      per[i]!.push(Number(process.hrtime.bigint() - t) / c.ops);
+    }
+  }
+  return cases.map((c, i) => {
+    const ns = median(per[i]!);
+    results.push({ name: c.name, ns });
+    console.log(`  ${c.name.padEnd(64)} ${ns.toFixed(1).padStart(9)} ns/op`);
+    return ns;
+  });
+}
+
+
+// ---------------------------------------------------------------------------------------------------------
+// Rules and a record the processor reads like the SDK's (it only reads eventName, hrTime, attributes,
+// resource and spanContext; a mutable stand-in lets one loop feed a whole stream without allocating records).
+
+const bruteForce = defineRule({
+  id: 'bench.brute_force',
+  title: 'Brute force',
+  type: 'event_count',
+  match: { event: 'secmon.authn.login_fail' },
+  groupBy: ['client.address'],
+  timespan: '5m',
+  condition: { gte: 10 },
+  severity: 'high',
+  suppress: '10m',
+});
+const spraying = defineRule({
+  id: 'bench.spraying',
+  title: 'Spraying',
+  type: 'value_count',
+  match: { event: 'secmon.authn.login_fail' },
+  groupBy: ['client.address'],
+  field: 'user.hash',
+  timespan: '10m',
+  condition: { gte: 10 },
+  severity: 'high',
+  suppress: '30m',
+});
+
+interface FakeRecord {
+  eventName: string;
+  hrTime: [number, number];
+  attributes: Record<string, string | number>;
+  resource: { attributes: Record<string, string> };
+  spanContext: undefined;
+}
+
+function fakeRecord(eventName: string): FakeRecord {
+  return {
+    eventName,
+    hrTime: [0, 0],
+    attributes: eightAttributes('198.51.100.1', 'h0'),
+    resource: { attributes: { 'service.name': 'shop' } },
+    spanContext: undefined,
+  };
+}
+
+function eightAttributes(client: string, user: string): Record<string, string | number> {
+  return {
+    'client.address': client,
+    'user.hash': user,
+    'error.type': 'invalid_credentials',
+    'event.action': 'authn_login_fail',
+    'event.outcome': 'failure',
+    'secmon.authn.method': 'password',
+    'http.route': '/login',
+    'http.request.method': 'POST',
+  };
+}
+
+/** Silences every alert output: the benchmark measures detection, not exporting. */
+function quietProcessor(rules: readonly Rule[], maxGroups = 100_000): SecurityRulesProcessor {
+  return new SecurityRulesProcessor({ rules, emitSpans: false, emitLogs: false, maxGroupsPerRule: maxGroups });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function header(s: string): void {
+  console.log(`\n${s}`);
+}
+
+async function main(): Promise<void> {
+  console.log(`@secmon/processor benchmarks — node ${process.version}, ${N} events per stream, median of ${ROUNDS} rounds`);
+
+  header('Memory per group (100 000 groups, one event each; key strings excluded: the application allocates them)');
+  const groups = 100_000;
+  const memKeys = Array.from({ length: groups }, (_, i) => `172.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+  const ids = memKeys.map((_, i) => ({ traceId: i.toString(16).padStart(32, '0'), spanId: i.toString(16).padStart(16, '0'), uid: `01J${i.toString(36).padStart(23, '0')}` }));
+  const heap = (): number => {
+    gc!();
+    gc!();
+    return process.memoryUsage().heapUsed;
+  };
+  // Everything measured stays reachable until the end, so that one case's garbage is not another's credit.
+  const keepAlive: unknown[] = [];
+  const perGroup = (name: string, fill: () => unknown): number => {
+    const before = heap();
+    const kept = fill();
+    const bytes = (heap() - before) / groups;
+    keepAlive.push(kept);
+    console.log(`  ${name.padEnd(64)} ${bytes.toFixed(0).padStart(9)} B/group`);
+    results.push({ name, ns: bytes });
+    return bytes;
+  };
+  const engineEvent = { eventName: 'secmon.authn.login_fail', timeUnixNano: [0, 0] as [number, number], attributes: {} as Record<string, string> };
+  const memEngine = perGroup('RuleEngine event_count group (no trace context)', () => {
+    const e = new RuleEngine({ rules: [bruteForce], maxGroupsPerRule: 200_000 });
+    for (let i = 0; i < groups; i++) {
+      engineEvent.timeUnixNano = [1_760_000_000 + i, 0];
+      engineEvent.attributes = { 'client.address': memKeys[i] as string };
+      e.process(engineEvent);
+    }
+    return e;
+  });
+  const memEvidence = perGroup('RuleEngine event_count group (with trace/span/record ids as evidence)', () => {
+    const e = new RuleEngine({ rules: [bruteForce], maxGroupsPerRule: 200_000 });
+    for (let i = 0; i < groups; i++) {
+      const id = ids[i]!;
+      e.process({ eventName: 'secmon.authn.login_fail', timeUnixNano: [1_760_000_000 + i, 0], attributes: { 'client.address': memKeys[i] as string }, traceId: id.traceId, spanId: id.spanId, recordUid: id.uid });
+    }
+    return e;
+  });
+  const memNaive = perGroup('naive Map<key, number[]>', () => {
+    const m = new Map<string, number[]>();
+    for (let i = 0; i < groups; i++) m.set(memKeys[i] as string, [T0_MS + i]);
+    return m;
+  });
+  let memRlf: number;
+  {
+    const before = heap();
+    const limiter = new RateLimiterMemory({ points: 10, duration: 300 });
+    for (let i = 0; i < groups; i++) await limiter.consume(memKeys[i] as string);
+    memRlf = (heap() - before) / groups;
+    console.log(`  ${'rate-limiter-flexible RateLimiterMemory'.padEnd(64)} ${memRlf.toFixed(0).padStart(9)} B/group`);
+    keepAlive.push(limiter);
+  }
+
+  header('Flood: 1 000 000 distinct attacker keys, maxGroupsPerRule = 100 000');
+  const flood = new RuleEngine({ rules: [bruteForce], maxGroupsPerRule: 100_000 });
+  const floodHeap: [number, number][] = [];
+  const base = heap();
+  const floodEvent = { eventName: 'secmon.authn.login_fail', timeUnixNano: [0, 0] as [number, number], attributes: {} as Record<string, string> };
+  for (let i = 1; i <= 1_000_000; i++) {
+    floodEvent.timeUnixNano = [1_760_000_000 + Math.floor(i / 1000), (i % 1000) * 1e6];
+    floodEvent.attributes = { 'client.address': `spoof-${i}` };
+    flood.process(floodEvent);
+    if (i === 100_000 || i === 250_000 || i === 500_000 || i === 1_000_000) floodHeap.push([i, (heap() - base) / 1048576]);
+  }
+  for (const [i, mb] of floodHeap) console.log(`  after ${String(i).padStart(9)} keys: heap +${mb.toFixed(1)} MiB, groups ${i === 1_000_000 ? flood.stats().groups : '…'}`);
+  console.log(`  evictions: ${flood.stats().evictions}`);
+
+
+  header('Anchors, and onEmit for an event no rule wants (default pack), interleaved');
+  const names = ['secmon.session.created', 'secmon.sensitive.read', 'secmon.upload.complete', 'secmon.authn.login_success', 'a', 'b', 'c', 'd'];
+  const index = new Map(DEFAULT_RULES.flatMap((r) => r.match.events.map((e) => [e, [r]] as const)));
+  const proc = quietProcessor(DEFAULT_RULES);
+  const other = fakeRecord('secmon.session.created') as unknown as ReadWriteLogRecord;
+  const [lookup = 0, nonMatching = 0] = await measureInterleaved([
+    {
+      name: 'plain Map lookup (event name -> rules)',
+      ops: N,
+      round: (n) => {
+        let hit = 0;
+        for (let i = 0; i < n; i++) if (index.get(names[i & 7] as string) !== undefined) hit++;
+        sink += hit;
+      },
+    },
+    {
+      name: 'SecurityRulesProcessor.onEmit, non-matching event',
+      ops: N,
+      round: (n) => {
+        for (let i = 0; i < n; i++) proc.onEmit(other);
+      },
+    },
+  ]);
+
+  const eventCount: Record<string, number> = {};
+  const rlf: Record<string, number> = {};
+  const naive: Record<string, number> = {};
+  const increment: Record<string, number> = {};
+  for (const stream of [benign, attack]) {
+    header(`event_count (brute force: >= 10 per client.address in 5 min), ${stream.name}, interleaved with its anchors`);
+    const attrs = stream.keys.map((k, i) => eightAttributes(k, stream.users[i] as string));
+    const [inc, ours, nv, rl] = await measureInterleaved([
+      {
+        name: `plain Map increment (per-key counter), ${stream.name}`,
+        ops: N,
+        round: (n) => {
+          const m = new Map<string, number>();
+          const keys = stream.keys;
+          for (let i = 0; i < n; i++) {
+            const k = keys[i] as string;
+            m.set(k, (m.get(k) ?? 0) + 1);
+          }
+          sink += m.size;
+        },
+      },
+      {
+        name: `SecurityRulesProcessor.onEmit, matching event_count, ${stream.name}`,
+        ops: N,
+        round: (n) => {
+          const p = quietProcessor([bruteForce]);
+          const rec = fakeRecord('secmon.authn.login_fail');
+          const r = rec as unknown as ReadWriteLogRecord;
+          for (let i = 0; i < n; i++) {
+            const t = stream.times[i] as number;
+            rec.hrTime[0] = Math.floor(t / 1000);
+            rec.hrTime[1] = (t % 1000) * 1e6;
+            rec.attributes = attrs[i] as Record<string, string>;
+            p.onEmit(r);
+          }
+          sink += p.engine.stats().alerts;
+        },
+      },
+      {
+        name: `naive per-key timestamp list (Array.shift), ${stream.name}`,
+        ops: stream === attack ? Math.min(N, 100_000) : N,
+        round: (n) => {
+          const m = new Map<string, number[]>();
+          const W = 300_000;
+          let alerts = 0;
+          for (let i = 0; i < n; i++) {
+            const k = stream.keys[i] as string;
+            const now = stream.times[i] as number;
+            let list = m.get(k);
+            if (list === undefined) m.set(k, (list = []));
+            list.push(now);
+            while (list.length > 0 && (list[0] as number) < now - W) list.shift();
+            if (list.length >= 10) alerts++;
+          }
+          sink += alerts;
+        },
+      },
+      {
+        name: `rate-limiter-flexible RateLimiterMemory.consume, ${stream.name}`,
+        ops: N,
+        round: async (n) => {
+          const limiter = new RateLimiterMemory({ points: 10, duration: 300 });
+          const batch: Promise<unknown>[] = [];
+          let rejected = 0;
+          for (let i = 0; i < n; i++) {
+            batch.push(limiter.consume(stream.keys[i] as string).catch(() => rejected++));
+            if (batch.length === 1000) {
+              await Promise.all(batch);
+              batch.length = 0;
+            }
+          }
+          await Promise.all(batch);
+          sink += rejected;
+        },
+      },
+    ]);
+    increment[stream.name] = inc!;
+    eventCount[stream.name] = ours!;
+    naive[stream.name] = nv!;
+    rlf[stream.name] = rl!;
+  }
+  const increments = increment[benign.name]!;
+
+  header('value_count (spraying: >= 10 distinct user.hash per client.address in 10 min)');
+  const valueCount: Record<string, number> = {};
+  for (const stream of [benign, attack]) {
+    const attrs = stream.keys.map((k, i) => eightAttributes(k, stream.users[i] as string));
+    valueCount[stream.name] = measure(`SecurityRulesProcessor.onEmit, matching value_count, ${stream.name}`, N, (n) => {
+      const p = quietProcessor([spraying]);
+      const rec = fakeRecord('secmon.authn.login_fail');
+      const r = rec as unknown as ReadWriteLogRecord;
+      for (let i = 0; i < n; i++) {
+        const t = stream.times[i] as number;
+        rec.hrTime[0] = Math.floor(t / 1000);
+        rec.hrTime[1] = (t % 1000) * 1e6;
+        rec.attributes = attrs[i] as Record<string, string>;
+        p.onEmit(r);
+      }
+      sink += p.engine.stats().alerts;
+    });
+  }
+
+  header('Processor with the default pack vs a bare SDK emit of the same 8-attribute event');
+  const noop: LogRecordProcessor = { onEmit: () => undefined, forceFlush: () => Promise.resolve(), shutdown: () => Promise.resolve() };
+  const bareLogger = new LoggerProvider({ processors: [noop] }).getLogger('bench');
+  // Group caps above the active population: this measures detection, not eviction churn.
+  const packProcessor = quietProcessor(DEFAULT_RULES, 200_000);
+  const withLogger = new LoggerProvider({ processors: [packProcessor, noop] }).getLogger('bench');
+  const sdkCases: Record<string, { bare: number; pack: number }> = {};
+  const r1k = prng(3);
+  const clients1k = benign.keys.map(() => {
+    const c = Math.floor(r1k() * 1000);
+    return `198.18.${c >> 8}.${c & 255}`;
+  });
+  // login_fail feeds five default rules (the worst case); authz.fail and payment.fail one each;
+  // session.created none. Two populations: 1 000 active clients, and the 50 000 of the benign stream.
+  for (const [eventName, population] of [
+    ['secmon.authn.login_fail', '1k clients'],
+    ['secmon.authn.login_fail', '50k clients'],
+    ['secmon.authz.fail', '1k clients'],
+    ['secmon.authz.fail', '50k clients'],
+    ['secmon.payment.fail', '1k clients'],
+    ['secmon.session.created', '1k clients'],
+  ] as const) {
+    const keys = population === '1k clients' ? clients1k : benign.keys;
+    const emitLoop = (logger: typeof bareLogger) => (n: number) => {
+      const users = benign.users;
+      for (let i = 0; i < n; i++) {
+        logger.emit({ eventName, severityNumber: SeverityNumber.WARN, attributes: eightAttributes(keys[i] as string, users[i] as string) });
+      }
+    };
+    // Interleave the two so that both see the same machine conditions.
+    const bare: number[] = [];
+    const pack: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      bare.push(measure(`bare SDK emit, ${eventName}, ${population}`, N / 5, emitLoop(bareLogger)));
+      pack.push(measure(`SDK emit + processor(DEFAULT_RULES), ${eventName}, ${population}`, N / 5, emitLoop(withLogger)));
+    }
+    sdkCases[`${eventName}, ${population}`] = { bare: median(bare), pack: median(pack) };
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  header('Ratios (targets from issue 3)');
+  const line = (label: string, value: string, target: string, ok: boolean) =>
+    console.log(`  ${label.padEnd(70)} ${value.padStart(10)}   target ${target.padEnd(8)} ${ok ? 'OK' : 'MISSED'}`);
+  line('non-matching onEmit / plain Map lookup', `${(nonMatching / lookup).toFixed(2)}x`, '<= 2x', nonMatching / lookup <= 2);
+  for (const s of [benign.name, attack.name]) {
+    const r = rlf[s]! / eventCount[s]!;
+    line(`RateLimiterMemory.consume / matching event_count (${s})`, `${r.toFixed(1)}x`, '>= 10x', r >= 10);
+  }
+  for (const s of [benign.name, attack.name]) {
+    console.log(`  ${`naive list / matching event_count (${s})`.padEnd(70)} ${`${(naive[s]! / eventCount[s]!).toFixed(1)}x`.padStart(10)}`);
+    console.log(`  ${`matching event_count / plain Map increment (${s})`.padEnd(70)} ${`${(eventCount[s]! / increment[s]!).toFixed(1)}x`.padStart(10)}`);
+    console.log(`  ${`matching value_count / plain Map increment (${s})`.padEnd(70)} ${`${(valueCount[s]! / increments).toFixed(1)}x`.padStart(10)}`);
+  }
+  for (const [name, c] of Object.entries(sdkCases)) {
+    const over = (c.pack / c.bare - 1) * 100;
+    line(`default pack overhead on a bare SDK emit (${name})`, `${over.toFixed(1)}%`, '<= 15%', over <= 15);
+  }
+  line('memory per event_count group (no trace context)', `${memEngine.toFixed(0)} B`, '< 200 B', memEngine < 200);
+  console.log(`  ${'memory per event_count group (with evidence ids)'.padEnd(70)} ${`${memEvidence.toFixed(0)} B`.padStart(10)}`);
+  console.log(`  ${'memory per key: naive list / rate-limiter-flexible'.padEnd(70)} ${`${memNaive.toFixed(0)} B / ${memRlf.toFixed(0)} B`.padStart(10)}`);
+  const first = floodHeap[0]![1];
+  const last = floodHeap[floodHeap.length - 1]![1];
+  line('flood heap growth from 100k to 1M keys', `${(last - first).toFixed(1)} MiB`, 'flat', last - first < first * 0.25 + 2);
+  if (sink === 42.5) console.log(keepAlive.length);
+}
+
+await main();
