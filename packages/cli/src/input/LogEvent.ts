@@ -8,8 +8,11 @@ export type Attributes = Record<string, AttributeValue>;
 export interface LogEvent {
   /** The LogRecord EventName (or the legacy `event.name` attribute). */
   eventName: string;
-  /** Event time in nanoseconds since the Unix epoch (observed time when the record had none). */
-  timeUnixNano: number;
+  /**
+   * Event time in nanoseconds since the Unix epoch (observed time when the record had none): a number, or the
+   * decimal string of OTLP/JSON and JSON lines, handed to the engine as is.
+   */
+  timeUnixNano: number | string;
   severityNumber?: number;
   attributes: Attributes;
   resource?: Attributes;

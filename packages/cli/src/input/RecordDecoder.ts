@@ -161,53 +161,63 @@ export class RecordDecoder implements LineSink {
     );
   }
 
+  /**
+   * A flat record is already the engine's event shape: it is checked and handed over as parsed, without a
+   * copy (allocation is most of what analyze adds to JSON.parse).
+   */
   private _flat(obj: Obj, lineNumber: number, terminated: boolean): void {
     this._stats.records++;
-    let attributes = obj['attributes'] as Attributes | undefined;
+    const attributes = obj['attributes'];
     if (attributes === undefined || attributes === null) {
-      attributes = {};
+      obj['attributes'] = {};
     } else if (typeof attributes !== 'object' || Array.isArray(attributes)) {
       this._bad(lineNumber, terminated, 'attributes is not an object');
       return;
     }
-    let eventName = obj['eventName'];
+    const eventName = obj['eventName'];
     if (typeof eventName !== 'string' || eventName === '') {
-      const legacy = attributes[LEGACY_EVENT_NAME_ATTRIBUTE];
+      const legacy = (obj['attributes'] as Attributes)[LEGACY_EVENT_NAME_ATTRIBUTE];
       if (typeof legacy !== 'string' || legacy === '') {
         this._stats.unnamed++;
         return;
       }
-      eventName = legacy;
+      obj['eventName'] = legacy;
     }
     let time = toNanos(obj['timeUnixNano']);
-    if (time === 0) time = toNanos(obj['observedTimeUnixNano']);
     if (time === 0) {
-      this._stats.untimed++;
-      return;
+      time = toNanos(obj['observedTimeUnixNano']);
+      if (time === 0) {
+        this._stats.untimed++;
+        return;
+      }
+      obj['timeUnixNano'] = obj['observedTimeUnixNano'];
     }
-    const event: LogEvent = { eventName: eventName as string, timeUnixNano: time, attributes };
+    // Fields the engine reads must have their documented types; anything else is dropped, not trusted.
     const resource = obj['resource'];
-    if (resource !== null && typeof resource === 'object' && !Array.isArray(resource)) {
-      event.resource = resource as Attributes;
+    if (
+      resource !== undefined &&
+      (resource === null || typeof resource !== 'object' || Array.isArray(resource))
+    ) {
+      delete obj['resource'];
     }
-    const severity = obj['severityNumber'];
-    if (typeof severity === 'number') event.severityNumber = severity;
-    const traceId = obj['traceId'];
-    if (typeof traceId === 'string' && traceId !== '') event.traceId = traceId;
-    const spanId = obj['spanId'];
-    if (typeof spanId === 'string' && spanId !== '') event.spanId = spanId;
-    const uid = attributes['log.record.uid'];
-    if (typeof uid === 'string') event.recordUid = uid;
-    this._emitAndTrack(event);
+    if (obj['traceId'] !== undefined && typeof obj['traceId'] !== 'string') delete obj['traceId'];
+    if (obj['spanId'] !== undefined && typeof obj['spanId'] !== 'string') delete obj['spanId'];
+    if (obj['recordUid'] !== undefined && typeof obj['recordUid'] !== 'string') delete obj['recordUid'];
+    this._track(time);
+    this._emit(obj as unknown as LogEvent);
   }
 
-  private readonly _emitAndTrack = (event: LogEvent): void => {
+  private _track(t: number): void {
     const stats = this._stats;
     stats.events++;
-    const t = event.timeUnixNano;
     // NaN compares false both ways, so the first event sets both bounds.
     if (!(t >= stats.minTimeUnixNano)) stats.minTimeUnixNano = t;
     if (!(t <= stats.maxTimeUnixNano)) stats.maxTimeUnixNano = t;
+  }
+
+  // The OTLP walk and the protobuf reader build events with numeric times.
+  private readonly _emitAndTrack = (event: LogEvent): void => {
+    this._track(event.timeUnixNano as number);
     this._emit(event);
   };
 

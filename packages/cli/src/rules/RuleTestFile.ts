@@ -65,6 +65,8 @@ function isPrimitive(v: unknown): v is string | number | boolean {
  *   - name: five failures from one address
  *     events:
  *       - { at: 0s, event: secmon.authn.login_fail, attributes: { client.address: 203.0.113.7 }, repeat: 5, every: 10s }
+ *       # `{i}` in a value is the repetition number: 50 accounts from 50 addresses
+ *       - { at: 1m, event: secmon.authn.login_fail, attributes: { client.address: '198.51.100.{i}', user.hash: 'h-{i}' }, repeat: 50, every: 2s }
  *     expect:
  *       - { rule: authn.brute_force, group: { client.address: 203.0.113.7 }, count: 5, last: 40s }
  * ```
@@ -166,7 +168,7 @@ function parseCase(
         const event: LogEvent = {
           eventName: eventName as string,
           timeUnixNano: startUnixNano + (at! + k * every!) * 1e6,
-          attributes: { ...(attributes as Attributes) },
+          attributes: withIndex(attributes as Attributes, k + 1),
         };
         if (resource !== undefined) event.resource = resource as Attributes;
         if (typeof e['trace-id'] === 'string') event.traceId = e['trace-id'];
@@ -238,7 +240,9 @@ function parseCase(
   }
 
   if (errors.length > before) return undefined;
-  events.sort((a, b) => a.event.timeUnixNano - b.event.timeUnixNano || a.order - b.order);
+  events.sort(
+    (a, b) => (a.event.timeUnixNano as number) - (b.event.timeUnixNano as number) || a.order - b.order,
+  );
   const c: RuleTestCase = {
     name: name as string,
     where: src.where(path),
@@ -247,6 +251,16 @@ function parseCase(
   };
   if (checkRules !== undefined) c.checkRules = checkRules;
   return c;
+}
+
+/**
+ * A copy of the attributes with `{i}` in string values replaced by the repetition number (1-based), so one
+ * `repeat` line can stand for 50 distinct accounts or addresses: `user.hash: s-{i}`, `client.address: 192.0.2.{i}`.
+ */
+function withIndex(attributes: Attributes, i: number): Attributes {
+  const out: Attributes = {};
+  for (const [k, v] of Object.entries(attributes)) out[k] = typeof v === 'string' ? v.replaceAll('{i}', String(i)) : v;
+  return out;
 }
 
 function isFlat(v: unknown): boolean {

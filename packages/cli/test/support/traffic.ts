@@ -306,8 +306,8 @@ export function plannedAttacks(): Scenario[] {
       name: 'credential stuffing from a botnet: one leaked pair per address',
       expect: [{ rule: 'authn.credential_stuffing', group: { 'service.name': 'shop' } }],
       build: (at, b) =>
-        Array.from({ length: 25 }, (_, i) =>
-          b.loginFail(at + i * 12_000, `198.51.100.${i + 1}`, `leaked${i}@example.org`, undefined, HYDRA),
+        Array.from({ length: 60 }, (_, i) =>
+          b.loginFail(at + i * 8_000, `198.51.100.${i + 1}`, `leaked${i}@example.org`, undefined, HYDRA),
         ),
     },
     {
