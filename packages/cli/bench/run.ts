@@ -8,7 +8,16 @@
 // parse-only. The data is cached in $TMPDIR/secmon-cli-bench (delete it to regenerate).
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -27,6 +36,31 @@ const RUNS = Number(process.env['SECMON_BENCH_RUNS'] ?? 3);
 const SERVE_EVENTS = Number(process.env['SECMON_BENCH_SERVE_EVENTS'] ?? 300_000);
 const DIR = join(tmpdir(), 'secmon-cli-bench');
 const HERE = new URL('.', import.meta.url).pathname;
+const CLI = new URL('..', import.meta.url).pathname;
+const FROM_SOURCE = process.env['SECMON_BENCH_FROM_SOURCE'] === '1';
+
+/**
+ * The command line of the CLI under test: the built package (what users run; `turbo run build` first, cached
+ * when nothing changed), or the TypeScript sources with SECMON_BENCH_FROM_SOURCE=1 (adds ~0.2 s of start-up).
+ */
+function secmon(args: string[]): { command: string; args: string[] } {
+  return FROM_SOURCE
+    ? cliArgv(args)
+    : { command: process.execPath, args: [join(CLI, 'dist/bin.js'), ...args] };
+}
+
+function buildCli(): void {
+  if (FROM_SOURCE) return;
+  const r = spawnSync(
+    'npx',
+    ['turbo', 'run', 'build', '--filter=@secmon/cli...', '--output-logs=errors-only'],
+    {
+      cwd: join(CLI, '../..'),
+      stdio: 'inherit',
+    },
+  );
+  if (r.status !== 0) throw new Error('building @secmon/cli failed');
+}
 
 function fmtRate(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${Math.round(n / 1000)}k`;
@@ -48,8 +82,14 @@ async function writeLines(
 
 async function generate(): Promise<{ jsonl: string; otlp: string; total: number }> {
   mkdirSync(DIR, { recursive: true });
-  const jsonl = join(DIR, `shop-${EVENTS}.jsonl`);
-  const otlp = join(DIR, `shop-${EVENTS}.otlp.jsonl`);
+  // The cache is keyed by the generator's source, so a change of the traffic regenerates the files.
+  const version = createHash('sha256')
+    .update(readFileSync(join(CLI, 'test/support/traffic.ts')))
+    .update(readFileSync(join(CLI, 'test/support/writers.ts')))
+    .digest('hex')
+    .slice(0, 8);
+  const jsonl = join(DIR, `shop-${EVENTS}-${version}.jsonl`);
+  const otlp = join(DIR, `shop-${EVENTS}-${version}.otlp.jsonl`);
   let total = 0;
   for (const _ of trafficStream({ events: EVENTS })) total++;
   await writeLines(jsonl, async (out) => {
@@ -124,12 +164,28 @@ function analyzeSection(
   const jqRuns = Math.min(RUNS, 1);
   const jq = time('jq', ['-c', '.', file], jqRuns);
   row('jq -c .', jq, total, parse);
-  const { command, args } = cliArgv(['analyze', '--format', 'jsonl', file]);
+  const { command, args } = secmon(['analyze', '--format', 'jsonl', file]);
+  // The fixed cost of starting the CLI (module loading, compiling the rules), measured on an empty input.
+  const empty = join(DIR, 'empty.jsonl');
+  if (!existsSync(empty)) writeFileSync(empty, '');
+  const startup = time(
+    secmon(['analyze', empty]).command,
+    secmon(['analyze', empty]).args,
+    RUNS,
+    [0, 1],
+    () => {},
+  );
   const analyze = time(command, args, RUNS, [0, 1], (stdout) => {
     const n = stdout.split('\n').filter(Boolean).length;
     if (n !== expectAlerts) throw new Error(`analyze found ${n} alerts, expected ${expectAlerts}`);
   });
-  row('secmon analyze --format jsonl (default pack)', analyze, total, parse);
+  row(
+    'secmon analyze --format jsonl (default pack)',
+    analyze,
+    total,
+    parse,
+    `(start-up ${startup.toFixed(2)} s)`,
+  );
   return { seconds: analyze, parse };
 }
 
@@ -242,7 +298,7 @@ async function serveSection(): Promise<void> {
   let serveBest = Infinity;
   for (let i = 0; i < RUNS; i++) {
     // A fresh server each run, so every run starts with empty rule state.
-    const { command, args } = cliArgv(['serve', '--port', '0']);
+    const { command, args } = secmon(['serve', '--port', '0']);
     const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl },
@@ -266,8 +322,10 @@ const jqVersion = (() => {
     throw new Error('jq is needed for the benchmark anchor: apt-get install -y jq');
   }
 })();
+buildCli();
 console.log(
-  `@secmon/cli benchmark: node ${process.version}, ${jqVersion}, best of ${RUNS} runs (jq: 1 run), wall clock per process`,
+  `@secmon/cli benchmark: node ${process.version}, ${jqVersion}, best of ${RUNS} runs (jq: 1 run), wall clock per ` +
+    `process, secmon from ${FROM_SOURCE ? 'src/ (type stripping)' : 'dist/'}`,
 );
 const data = await generate();
 const expected = 11;
