@@ -51,15 +51,14 @@ function secmon(args: string[]): { command: string; args: string[] } {
 
 function buildCli(): void {
   if (FROM_SOURCE) return;
-  const r = spawnSync(
-    'npx',
-    ['turbo', 'run', 'build', '--filter=@secmon/cli...', '--output-logs=errors-only'],
-    {
+  // Plain tsc builds in dependency order, not turbo: this script itself runs inside `turbo run bench`.
+  for (const pkg of ['@secmon/semconv', '@secmon/processor', '@secmon/cli']) {
+    const r = spawnSync('npm', ['run', 'build', '--silent', `--workspace=${pkg}`], {
       cwd: join(CLI, '../..'),
       stdio: 'inherit',
-    },
-  );
-  if (r.status !== 0) throw new Error('building @secmon/cli failed');
+    });
+    if (r.status !== 0) throw new Error(`building ${pkg} failed`);
+  }
 }
 
 function fmtRate(n: number): string {
