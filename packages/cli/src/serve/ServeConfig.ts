@@ -224,7 +224,7 @@ export async function resolveServeConfig(
     const list = typeof r.value === 'string' ? [r.value] : r.value;
     if (!Array.isArray(list) || list.some((x) => typeof x !== 'string' || x === '')) {
       problems.push(`rules (${r.origin}): must be a list of rule file paths, got ${show(r.value)}`);
-    } else rules = (list as string[]).map((x) => resolve(r.base, x));
+    } else rules = (list as string[]).map((x) => (x === 'default' ? x : resolve(r.base, x)));
   }
 
   let shutdownTimeoutMillis: number = SERVE_DEFAULTS.shutdownTimeoutMillis;

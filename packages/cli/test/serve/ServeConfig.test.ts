@@ -34,7 +34,7 @@ describe('resolveServeConfig', () => {
 
   it('should take flags over environment over the config file', async () => {
     const file = join(dir, 'serve.yaml');
-    writeFileSync(file, 'host: 127.0.0.2\nport: 5000\nmaxBodySize: 1MiB\nrules: [a.yaml]\n');
+    writeFileSync(file, 'host: 127.0.0.2\nport: 5000\nmaxBodySize: 1MiB\nrules: [default, a.yaml]\n');
     const c = await resolveServeConfig(
       { config: file, port: '6000' },
       { SECMON_SERVE_PORT: '5500', SECMON_SERVE_HOST: '127.0.0.3' },
@@ -43,7 +43,7 @@ describe('resolveServeConfig', () => {
     expect(c.port).toBe(6000);
     expect(c.host).toBe('127.0.0.3');
     expect(c.maxBodyBytes).toBe(1024 * 1024);
-    expect(c.rules).toEqual([join(dir, 'a.yaml')]);
+    expect(c.rules).toEqual(['default', join(dir, 'a.yaml')]);
     expect(c.origins).toMatchObject({ port: '--port', host: 'SECMON_SERVE_HOST', maxBodySize: `${file}:3` });
   });
 
