@@ -259,7 +259,8 @@ function parseCase(
  */
 function withIndex(attributes: Attributes, i: number): Attributes {
   const out: Attributes = {};
-  for (const [k, v] of Object.entries(attributes)) out[k] = typeof v === 'string' ? v.replaceAll('{i}', String(i)) : v;
+  for (const [k, v] of Object.entries(attributes))
+    out[k] = typeof v === 'string' ? v.replaceAll('{i}', String(i)) : v;
   return out;
 }
 
