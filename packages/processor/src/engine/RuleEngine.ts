@@ -129,14 +129,19 @@ class Occurrences {
 class ValueIndex {
   readonly keys: string[] = [];
   readonly occ: Occurrences[] = [];
+  /** Size at which the next stale-value sweep runs (see `_applyValues`). */
+  pruneAt = 4;
+  /** Value -> position, maintained only while `_indexed` (kept, emptied, across resets: a busy group crosses
+   * the threshold again right after each alert). */
   private _index: Map<string, number> | null = null;
+  private _indexed = false;
 
   get size(): number {
     return this.keys.length;
   }
 
   find(v: string): number {
-    if (this._index !== null) return this._index.get(v) ?? -1;
+    if (this._indexed) return this._index!.get(v) ?? -1;
     const keys = this.keys;
     for (let i = 0; i < keys.length; i++) if (keys[i] === v) return i;
     return -1;
@@ -145,8 +150,12 @@ class ValueIndex {
   add(v: string, o: Occurrences): void {
     this.keys.push(v);
     this.occ.push(o);
-    if (this._index !== null) this._index.set(v, this.keys.length - 1);
-    else if (this.keys.length > INDEX_THRESHOLD) this._index = new Map(this.keys.map((k, i) => [k, i]));
+    if (this._indexed) this._index!.set(v, this.keys.length - 1);
+    else if (this.keys.length > INDEX_THRESHOLD) {
+      const index = (this._index ??= new Map());
+      for (let i = 0; i < this.keys.length; i++) index.set(this.keys[i]!, i);
+      this._indexed = true;
+    }
   }
 
   /** Swap-remove: iterate downwards when removing during a scan. */
@@ -156,17 +165,19 @@ class ValueIndex {
     if (i !== last) {
       this.keys[i] = this.keys[last]!;
       this.occ[i] = this.occ[last]!;
-      this._index?.set(this.keys[i]!, i);
+      if (this._indexed) this._index!.set(this.keys[i]!, i);
     }
     this.keys.length = last;
     this.occ.length = last;
-    this._index?.delete(removed);
+    if (this._indexed) this._index!.delete(removed);
   }
 
   clear(): void {
     this.keys.length = 0;
     this.occ.length = 0;
-    this._index = null;
+    if (this._indexed) this._index!.clear();
+    this._indexed = false;
+    this.pruneAt = 4;
   }
 }
 
@@ -610,9 +621,12 @@ export class RuleEngine {
       const v = values[f]!;
       const at = vi.find(v);
       if (at < 0) {
-        // Values whose newest occurrence fell out of the retention are dropped when a new value arrives,
-        // so a group holds only live values (the window scans would otherwise keep up to N stale ones).
-        if (vi.size > 0) pruneStale(vi, cutoff);
+        // Values whose newest occurrence fell out of the retention are dropped as new values arrive, so a
+        // group holds about as many values as are live; doubling the trigger keeps this amortised O(1).
+        if (vi.size >= vi.pruneAt) {
+          pruneStale(vi, cutoff);
+          vi.pruneAt = Math.max(4, vi.size * 2);
+        }
         if (vi.size >= this._maxDistinct) this._evictStalestValue(vi, cutoff);
         vi.add(v, new Occurrences(t, f === 0 ? ev : ''));
       } else {
@@ -1005,6 +1019,13 @@ function matches(where: readonly CompiledPredicate[], attrs: Attributes, resourc
 function insertOccurrence(occ: Occurrences, t: number, ev: Ev, W: number): void {
   const ts = occ.times;
   let p = ts.length;
+  // In order, with the last two occurrences less than W apart from t: the middle one becomes redundant, so
+  // t replaces it in place (no push, no splice: the common case of a value repeating within its window).
+  if (p >= 2 && t >= ts[p - 1]! && t - ts[p - 2]! <= W) {
+    ts[p - 1] = t;
+    occ.evs[p - 1] = ev;
+    return;
+  }
   while (p > 0 && ts[p - 1]! > t) p--;
   if (p === ts.length) {
     ts.push(t);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { oracle, type OEvent } from '../support/oracle.js';
 import { DEFAULT_RULE_ENGINE_CONFIG, defineRule, NoopStateStore, RuleEngine, type Alert, type RuleDefinition } from '../../src/index.js';
 
 const T0 = 1_760_000_000_000;
@@ -199,5 +200,25 @@ describe('RuleEngine', () => {
       });
       expect(e.applyObservation({ ...obs, ruleId: 'unknown', timeUnixMicros: T0 * 1000 })).toBeUndefined();
     });
+  });
+});
+
+describe('RuleEngine value_count with many distinct values', () => {
+  it('should count exactly beyond the indexed-set threshold, across resets', () => {
+    const rule = defineRule({ id: 'v.many', title: 'Many', type: 'value_count', match: { event: 'e' }, field: 'u', timespan: '1h', condition: { gte: 40 }, severity: 'low' });
+    const e = new RuleEngine({ rules: [rule] });
+    const got: [number, number][] = [];
+    const stream: OEvent[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 60; i++) {
+        // Repeats interleaved with new values; 40 distinct values complete a window.
+        const t = T0 + round * 1000 + i;
+        stream.push({ group: '', t: t * 1000, name: 'e', values: [`u${i % 45}`] });
+        for (const a of e.process({ eventName: 'e', timeUnixNano: ns(t), attributes: { u: `u${i % 45}` } })) got.push([stream.length - 1, a.count]);
+      }
+    }
+    const expected = oracle({ type: 'value_count', N: 40, W: 3_600_000_000, tol: 10_000_000, suppress: 0, fields: 1 }, stream);
+    expect(got).toEqual(expected.map((a) => [a.arrival, a.count]));
+    expect(got).toHaveLength(3);
   });
 });
