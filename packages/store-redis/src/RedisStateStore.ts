@@ -554,13 +554,13 @@ export class RedisStateStore implements StateStore {
       for (let m = 0; m < members.length; m++) {
         const o = obs[members[m]!]!;
         const idx = rule.nameIndex.get(o.eventName);
-        args.push(
-          o.timeUnixMicros,
-          idx !== undefined ? idx : `=${o.eventName}`,
-          withIds ? (o.traceId ?? '') : '',
-          withIds ? (o.spanId ?? '') : '',
-          withIds ? (o.recordUid ?? '') : '',
-        );
+        const token = idx !== undefined ? String(idx) : `=${o.eventName}`;
+        // One string per event (see scripts.ts): the token, then the ids when there are any.
+        const ev =
+          withIds && (o.traceId !== undefined || o.spanId !== undefined || o.recordUid !== undefined)
+            ? `${token}\u001f${o.traceId ?? ''}\u001f${o.spanId ?? ''}\u001f${o.recordUid ?? ''}`
+            : token;
+        args.push(o.timeUnixMicros, ev);
         if (rule.script === SCRIPT_VALUE_COUNT) {
           for (let f = 0; f < rule.fields; f++) args.push(o.values[f] ?? '');
         } else if (rule.script !== SCRIPT_EVENT_COUNT) {
@@ -601,18 +601,16 @@ export class RedisStateStore implements StateStore {
   private _toDetection(rule: ScriptRule, trigger: StoreObservation, det: unknown[]): SharedDetection {
     const flat = (det[6] as unknown[] | undefined) ?? EMPTY;
     const evidence: SharedDetection['evidence'][number][] = [];
-    for (let i = 0; i + 4 < flat.length; i += 5) {
-      const tok = flat[i + 1];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const parts = String(flat[i + 1]).split('\u001f');
+      const tok = parts[0] ?? '';
       const e: { traceId?: string; spanId?: string; recordUid?: string; timeUnixMicros: number; eventName: string } = {
         timeUnixMicros: toInt(flat[i]),
-        eventName: typeof tok === 'string' ? tok.slice(1) : (rule.eventNames[toInt(tok)] ?? ''),
+        eventName: tok.startsWith('=') ? tok.slice(1) : (rule.eventNames[Number(tok)] ?? ''),
       };
-      const trace = flat[i + 2];
-      const span = flat[i + 3];
-      const uid = flat[i + 4];
-      if (typeof trace === 'string' && trace !== '') e.traceId = trace;
-      if (typeof span === 'string' && span !== '') e.spanId = span;
-      if (typeof uid === 'string' && uid !== '') e.recordUid = uid;
+      if (parts[1] !== undefined && parts[1] !== '') e.traceId = parts[1];
+      if (parts[2] !== undefined && parts[2] !== '') e.spanId = parts[2];
+      if (parts[3] !== undefined && parts[3] !== '') e.recordUid = parts[3];
       evidence.push(e);
     }
     const detection: {

@@ -62,7 +62,7 @@ describe.skipIf(!hasRedis)('a fleet of three processes sharing one Redis', () =>
       expect(s.store).toMatchObject({ droppedQueueFull: 0, droppedFailed: 0, droppedUnavailable: 0 });
     }
     await Promise.all(fleet.map((f) => f.stop()));
-  });
+  }, 120_000);
 
   it('should give the same alerts as one engine on the merged stream when the three processes send one group at once', async () => {
     const prefix = 'cc:';
@@ -121,7 +121,7 @@ describe.skipIf(!hasRedis)('a fleet of three processes sharing one Redis', () =>
     for (const rule of rules) expect(oracle.filter((a) => a.rule.id === rule.id).length).toBeGreaterThan(3);
     expect(new Set(fleetAlerts.map((a) => a.instance)).size).toBe(3);
     await Promise.all(fleet.map((f) => f.stop()));
-  });
+  }, 120_000);
 
   it('should keep serving through a Redis outage, mark local alerts degraded, and share again after a restart', async () => {
     const own = await RedisServer.start();
@@ -172,7 +172,7 @@ describe.skipIf(!hasRedis)('a fleet of three processes sharing one Redis', () =>
     } finally {
       await own.close();
     }
-  });
+  }, 120_000);
 });
 
 /** Per rule, the record uids in the order Redis ran the script calls (read from MONITOR; layout in src/internal/scripts.ts). */
@@ -200,12 +200,13 @@ function appliedOrder(calls: readonly string[][], rules: readonly Rule[]): Map<s
       const h = headers[Number(argv[a]) - 1]!;
       const k = Number(argv[a + 1]);
       a += 2;
-      const stride = h.kind === 0 ? 5 : h.kind === 1 ? 5 + h.nf : 6;
+      const stride = h.kind === 0 ? 2 : h.kind === 1 ? 2 + h.nf : 3;
       if (byId.has(ruleId)) {
         let m = seen.get(ruleId);
         if (m === undefined) seen.set(ruleId, (m = new Map()));
         for (let j = 0; j < k; j++) {
-          const uid = argv[a + j * stride + 4]!;
+          // The evidence argument: token, trace, span, uid separated by U+001F (MONITOR prints it as \x1f).
+          const uid = argv[a + j * stride + 1]!.replaceAll('\\x1f', '\u001f').split('\u001f')[3]!;
           // A command resent after NOSCRIPT appears twice: the later one is the one that ran the script.
           m.delete(uid);
           m.set(uid, position++);

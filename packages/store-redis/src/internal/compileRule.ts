@@ -87,7 +87,7 @@ export function compileRule(rule: Rule, o: ScriptOptions): ScriptRule {
     eventNames,
     fields,
     fieldNames: rule.fields,
-    stride: script === SCRIPT_EVENT_COUNT ? 5 : script === SCRIPT_VALUE_COUNT ? 5 + fields : 6,
+    stride: script === SCRIPT_EVENT_COUNT ? 2 : script === SCRIPT_VALUE_COUNT ? 2 + fields : 3,
   };
 }
 

@@ -18,13 +18,13 @@
 //   tolerance µs, threshold, cooldown µs (0 = none), max evidence, state TTL ms, cooldown TTL ms,
 //   max distinct values | max events per step | 0, fields | steps | 0, [temporal: one count per step] },
 //   then G, then G groups { rule (1-based index into the headers), K, K observations }.
-// Observation: time µs, event-name token, trace id, span id, record uid ('' when absent), then
-//   [temporal: step] or [value_count: one value per field]. Token: the name's index in the rule's event list,
-//   or '=' .. name.
+// Observation: time µs, evidence, then [temporal: step] or [value_count: one value per field]. Evidence: the
+//   event-name token (the name's index in the rule's event list, or '=' .. name), followed, when the event has
+//   any, by U+001F trace id U+001F span id U+001F record uid. Stored as is; returned as is.
 // Reply: { group (1-based), result } for each group with a non-zero result, result = { late, evictions,
 //   suppressed, detection... } with detection =
 //   { observation (1-based), count, first µs, last µs, evidence count, suppressed count,
-//     { t, name token, trace, span, uid, ... }, { n, value..., n, value... } (value_count: sample per field) },
+//     { t, evidence, t, evidence, ... }, { n, value..., n, value... } (value_count: sample per field) },
 //   or { -1 } when a key of the group holds data that is not ours (the group is left untouched).
 // Numbers are integers below 2^53 (µs since 1970 stay exact in Lua's doubles); every number written to Redis
 // goes through cmsgpack (int64), never tostring (which keeps 14 digits).
@@ -59,22 +59,12 @@ local function load(key)
   return v
 end
 
-local function mkev(o)
-  local tok = ARGV[o]
-  local nm = tonumber(tok) or tok
-  local tr, sp, uid = ARGV[o + 1], ARGV[o + 2], ARGV[o + 3]
-  if tr == '' and sp == '' and uid == '' then return nm end
-  return {nm, tr, sp, uid}
-end
-
+-- An event's evidence travels and is stored as one string: the name token, then (only when the event has
+-- any) its trace id, span id and record uid, separated by U+001F. No table per event.
 local function pushev(list, t, ev)
   local n = #list
   list[n + 1] = t
-  if type(ev) == 'table' then
-    list[n + 2] = ev[1]; list[n + 3] = ev[2]; list[n + 4] = ev[3]; list[n + 5] = ev[4]
-  else
-    list[n + 2] = ev; list[n + 3] = ''; list[n + 4] = ''; list[n + 5] = ''
-  end
+  list[n + 2] = ev
 end
 
 local function dropFirst(arr, k)
@@ -125,7 +115,7 @@ local function finish(sk, cd, ru, res, changed, empty, blob)
 end
 
 -- ---------------------------------------------------------------------------------------------------
--- event_count: sorted event times and their evidence; reset on detection. Stride 5.
+-- event_count: sorted event times and their evidence; reset on detection. Stride 2.
 
 local function applyCount(sk, cd, ru, base, K)
   local W, TOL, N, CAP = ru.W, ru.TOL, ru.N, ru.CAP
@@ -136,7 +126,7 @@ local function applyCount(sk, cd, ru, base, K)
   if s ~= nil then times = s[1]; evs = s[2] end
   local changed = false
   for k = 1, K do
-    local o = base + (k - 1) * 5
+    local o = base + (k - 1) * 2
     local t = tonumber(ARGV[o])
     local n = #times
     local isLate = false
@@ -159,7 +149,7 @@ local function applyCount(sk, cd, ru, base, K)
     end
     if not isLate then
       changed = true
-      local ev = mkev(o + 1)
+      local ev = ARGV[o + 1]
       local p = n
       if n == 0 or t >= times[n] then
         times[n + 1] = t
@@ -201,7 +191,7 @@ end
 -- ---------------------------------------------------------------------------------------------------
 -- value_count: per field, the distinct values as parallel arrays (keys, occurrences) with swap-remove, exactly
 -- like the engine's ValueIndex (the order decides ties between stalest values and the sample in the alert).
--- Stride 5 + fields. vs = { keys = {per field}, occs = {per field}, idx = {per field: value -> index} }.
+-- Stride 2 + fields. vs = { keys, occs, idx (value -> index), pruneAt (next stale sweep), one entry per field }.
 
 local function removeAt(vs, f, i)
   local ks, os, ix = vs.keys[f], vs.occs[f], vs.idx[f]
@@ -331,7 +321,7 @@ local function valuesWindow(vs, ru, lo, hi, cutoff)
     local from = (len > CAP) and (len - (CAP - 1)) or 0
     for j = from, len - 1 do pushev(evl, pairs_[j + 1][1], pairs_[j + 1][2]) end
   end
-  for f = 1, NF do vs.keys[f] = {}; vs.occs[f] = {}; vs.idx[f] = {} end
+  for f = 1, NF do vs.keys[f] = {}; vs.occs[f] = {}; vs.idx[f] = {}; vs.pruneAt[f] = 4 end
   -- The window end is an event time (the trigger, or a newer stored event): the newest event of the window.
   return {count0, first, hi, evl, count0, distinct}
 end
@@ -340,13 +330,14 @@ local function applyValues(sk, cd, ru, base, K)
   local W, TOL, N, NF = ru.W, ru.TOL, ru.N, ru.NF
   local res = {0, 0, 0}
   local gmax = -math.huge
-  local vs = {keys = {}, occs = {}, idx = {}}
-  for f = 1, NF do vs.keys[f] = {}; vs.occs[f] = {}; vs.idx[f] = {} end
+  local vs = {keys = {}, occs = {}, idx = {}, pruneAt = {}}
+  for f = 1, NF do vs.keys[f] = {}; vs.occs[f] = {}; vs.idx[f] = {}; vs.pruneAt[f] = 4 end
   local s = load(sk)
   if s == FOREIGN then return {-1} end
   if s ~= nil then
     gmax = s[1]
     for f = 1, NF do
+      if s[3] ~= nil and s[3][f] ~= nil then vs.pruneAt[f] = s[3][f] end
       local entries = s[2][f] or {}
       for e = 1, #entries do
         local en = entries[e]
@@ -357,7 +348,7 @@ local function applyValues(sk, cd, ru, base, K)
     end
   end
   local changed = false
-  local stride = 5 + NF
+  local stride = 2 + NF
   for k = 1, K do
     local o = base + (k - 1) * stride
     local t = tonumber(ARGV[o])
@@ -365,17 +356,20 @@ local function applyValues(sk, cd, ru, base, K)
       res[1] = res[1] + 1
     else
       changed = true
-      local ev = mkev(o + 1)
+      local ev = ARGV[o + 1]
       local inOrder = t >= gmax
       if inOrder then gmax = t end
       local cutoff = gmax - TOL - W
       for f = 1, NF do
-        local v = ARGV[o + 4 + f]
+        local v = ARGV[o + 1 + f]
         local i = vs.idx[f][v]
         local oc
         if i == nil then
-          -- Values whose newest occurrence fell out of the retention go when a new value arrives.
-          if #vs.keys[f] > 0 then pruneStale(vs, f, cutoff) end
+          -- Stale values go as new values arrive; doubling the trigger keeps it amortised O(1) (ValueIndex.pruneAt).
+          if #vs.keys[f] >= vs.pruneAt[f] then
+            pruneStale(vs, f, cutoff)
+            vs.pruneAt[f] = math.max(4, #vs.keys[f] * 2)
+          end
           if #vs.keys[f] >= ru.P1 then evictStalest(vs, f, cutoff, ru.P1, res) end
           oc = {{}, {}}
           local n = #vs.keys[f] + 1
@@ -433,13 +427,13 @@ local function applyValues(sk, cd, ru, base, K)
       for i = 1, #vs.keys[f] do entries[i] = {vs.keys[f][i], vs.occs[f][i][1], vs.occs[f][i][2]} end
       fields[f] = entries
     end
-    blob = cmsgpack.pack({gmax, fields})
+    blob = cmsgpack.pack({gmax, fields, vs.pruneAt})
   end
   return finish(sk, cd, ru, res, changed, empty, blob)
 end
 
 -- ---------------------------------------------------------------------------------------------------
--- temporal_ordered: per step, sorted times and evidence; greedy earliest match. Stride 6.
+-- temporal_ordered: per step, sorted times and evidence; greedy earliest match. Stride 3.
 
 -- Number of elements < b (the JS lowerBound index).
 local function lowerBound(ts, b)
@@ -469,16 +463,16 @@ local function applyTemporal(sk, cd, ru, base, K)
   end
   local changed = false
   for k = 1, K do
-    local o = base + (k - 1) * 6
+    local o = base + (k - 1) * 3
     local t = tonumber(ARGV[o])
-    local step = tonumber(ARGV[o + 5])
+    local step = tonumber(ARGV[o + 2])
     if step == nil or step < 0 or step >= NF then
       -- Cannot happen: the key carries the rule's fingerprint, so every engine agrees on its steps.
     elseif t < gmax - TOL then
       res[1] = res[1] + 1
     else
       changed = true
-      local ev = mkev(o + 1)
+      local ev = ARGV[o + 1]
       if t > gmax then gmax = t end
       local cutoff = gmax - TOL - W
       for s = 1, NF do
@@ -566,13 +560,13 @@ for g = 1, G do
   local r, stride
   if ru.kind == 0 then
     r = applyCount(sk, cd, ru, base, K)
-    stride = 5
+    stride = 2
   elseif ru.kind == 1 then
     r = applyValues(sk, cd, ru, base, K)
-    stride = 5 + ru.NF
+    stride = 2 + ru.NF
   else
     r = applyTemporal(sk, cd, ru, base, K)
-    stride = 6
+    stride = 3
   end
   -- Only groups with something to say are in the reply (most groups of a batch have nothing).
   if #r > 3 or r[1] ~= 0 or r[2] ~= 0 or r[3] ~= 0 then out[#out + 1] = {g, r} end
