@@ -246,7 +246,7 @@ describe('secmon analyze', () => {
         '    title: Scanner user agent',
         '    type: event_count',
         '    match:',
-        '      event: secmon.malicious.excess_404',
+        '      event: secmon.access.not_found',
         '      where:',
         '        user_agent.original: { regex: "^gobuster/" }',
         '    group-by: [client.address]',

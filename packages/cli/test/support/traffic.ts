@@ -232,9 +232,9 @@ export function* trafficStream(
         'http.route': '/cart',
       });
     } else if (r < 0.7) {
-      yield rec(t, 'secmon.malicious.excess_404', SEV.WARN, {
+      yield rec(t, 'secmon.access.not_found', SEV.INFO, {
         ...base,
-        'event.action': 'malicious_excess_404',
+        'event.action': 'access_not_found',
         'url.path': '/favicon.ico',
       });
     } else if (r < 0.85) {
@@ -383,8 +383,8 @@ export function plannedAttacks(): Scenario[] {
       expect: [{ rule: 'web.excessive_404', group: { 'client.address': '203.0.113.90' } }],
       build: (at, b) =>
         Array.from({ length: 40 }, (_, i) =>
-          b.rec(at + i * 3_000, 'secmon.malicious.excess_404', SEV.WARN, {
-            'event.action': 'malicious_excess_404',
+          b.rec(at + i * 3_000, 'secmon.access.not_found', SEV.INFO, {
+            'event.action': 'access_not_found',
             'client.address': '203.0.113.90',
             'url.path': `/admin/backup-${i}.zip`,
             'user_agent.original': 'gobuster/3.6',
@@ -453,8 +453,8 @@ export function labStory(): Scenario[] {
         ]
           .flatMap((p, i) => [p, `${p}.bak`, `${p}~`].map((q, j) => ({ q, t: at + (i * 3 + j) * 2_000 })))
           .map(({ q, t }) =>
-            b.rec(t, 'secmon.malicious.excess_404', SEV.WARN, {
-              'event.action': 'malicious_excess_404',
+            b.rec(t, 'secmon.access.not_found', SEV.INFO, {
+              'event.action': 'access_not_found',
               'client.address': ATTACKER,
               'url.path': q,
               'user_agent.original': SCANNER,

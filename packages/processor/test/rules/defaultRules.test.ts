@@ -81,7 +81,7 @@ describe('DEFAULT_RULES', () => {
   it('should detect card testing, excessive 404s and validation failure bursts', () => {
     const events = [
       ...Array.from({ length: 5 }, () => ({ eventName: 'secmon.payment.fail', attributes: { 'client.address': '1.1.1.1', 'error.type': 'card_declined' } })),
-      ...Array.from({ length: 20 }, () => ({ eventName: 'secmon.malicious.excess_404', attributes: { 'client.address': '2.2.2.2' } })),
+      ...Array.from({ length: 20 }, () => ({ eventName: 'secmon.access.not_found', attributes: { 'client.address': '2.2.2.2' } })),
       ...Array.from({ length: 20 }, (_, i) => ({ eventName: i % 2 ? 'secmon.input.validation_fail' : 'secmon.input.validation_discrete_fail', attributes: { 'client.address': '3.3.3.3' } })),
     ];
     expect(ids(run(events, 100))).toEqual(['input.validation_failure_burst', 'payment.card_testing', 'web.excessive_404']);
