@@ -146,15 +146,23 @@ const spraying: Scenario = {
   },
 };
 
+/**
+ * Size of the credential-stuffing botnet and of its combo list. The default rule counts distinct accounts
+ * **and** distinct addresses service-wide (50 of each in 10 minutes): the botnet is larger than that, and
+ * every fifth address tries a second pair, so both counts cross the threshold with some margin.
+ */
+export const STUFFING_ADDRESSES = 60;
+export const STUFFING_COMBOS = 72;
+
 const stuffing: Scenario = {
   id: 'credential-stuffing',
   title: 'Credential stuffing',
   kind: 'attack',
   description: 'A botnet replays a leaked combo list: each address tries one or two username:password pairs.',
-  addresses: Array.from({ length: 24 }, (_, i) => address(BOTNET_NET, 10 + i)),
+  addresses: Array.from({ length: STUFFING_ADDRESSES }, (_, i) => address(BOTNET_NET, 10 + i)),
   expectedRules: ['authn.credential_stuffing'],
   async run(ctx, rec) {
-    const combos = leakedCombos(36);
+    const combos = leakedCombos(STUFFING_COMBOS);
     for (const [i, combo] of combos.entries()) {
       const from = this.addresses[i % this.addresses.length] ?? address(BOTNET_NET, 10);
       const c = ctx.client(from, 'okhttp/4.12.0');

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCENARIOS, Simulator, isDocumentationAddress } from '../src/index.js';
+import { SCENARIOS, STUFFING_COMBOS, Simulator, isDocumentationAddress } from '../src/index.js';
 
 describe('Simulator', () => {
   const seen: { method: string; url: string; forwarded: string | undefined; peer: string | undefined }[] = [];
@@ -41,7 +41,7 @@ describe('Simulator', () => {
       expect(request.peer).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
     }
     const stuffing = results.find((r) => r.scenario.id === 'credential-stuffing');
-    expect(stuffing?.outcome.statuses[401]).toBe(36);
+    expect(stuffing?.outcome.statuses[401]).toBe(STUFFING_COMBOS);
   });
 
   it('should declare every scenario from documentation addresses, with expected rules for every attack', () => {

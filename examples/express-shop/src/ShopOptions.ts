@@ -23,6 +23,26 @@ export interface ShopOptions {
   pseudonymKey: string | undefined;
   /** `service.name` (`OTEL_SERVICE_NAME`, default `express-shop`). */
   serviceName: string;
+  /** Deployment environment (`NODE_ENV`): `production` makes a missing pseudonym key a loud error. */
+  environment: string | undefined;
+  /**
+   * The export processor's settings from the standard `OTEL_BLRP_*` variables (`SCHEDULE_DELAY`,
+   * `MAX_QUEUE_SIZE`, `MAX_EXPORT_BATCH_SIZE`, `EXPORT_TIMEOUT`); unset ones keep secmon's burst-sized
+   * defaults (`DEFAULT_SECURITY_LOG_PROCESSOR_OPTIONS`).
+   */
+  logExport: {
+    scheduledDelayMillis?: number;
+    maxQueueSize?: number;
+    maxExportBatchSize?: number;
+    exportTimeoutMillis?: number;
+  };
+}
+
+/** A positive integer from the environment, or undefined when unset or invalid. */
+function positiveInt(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 function flag(value: string | undefined): boolean {
@@ -42,5 +62,14 @@ export function readShopOptions(env: NodeJS.ProcessEnv = process.env): ShopOptio
     ),
     pseudonymKey: env.SECMON_PSEUDONYM_KEY || undefined,
     serviceName: env.OTEL_SERVICE_NAME || 'express-shop',
+    environment: env.NODE_ENV || undefined,
+    logExport: Object.fromEntries(
+      Object.entries({
+        scheduledDelayMillis: positiveInt(env.OTEL_BLRP_SCHEDULE_DELAY),
+        maxQueueSize: positiveInt(env.OTEL_BLRP_MAX_QUEUE_SIZE),
+        maxExportBatchSize: positiveInt(env.OTEL_BLRP_MAX_EXPORT_BATCH_SIZE),
+        exportTimeoutMillis: positiveInt(env.OTEL_BLRP_EXPORT_TIMEOUT),
+      }).filter(([, v]) => v !== undefined),
+    ),
   };
 }

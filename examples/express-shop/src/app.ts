@@ -14,7 +14,7 @@ export interface ShopAppOptions {
    * address is the TCP peer. The demo passes `'loopback'` so the simulator's header is honoured from 127.0.0.1.
    */
   trustProxy?: boolean | string;
-  /** Middleware that runs first, before any parsing (secmon request context, client block list). */
+  /** Middleware that runs first, before any parsing (request span, secmon request context, client block list). */
   first?: RequestHandler[];
   /** Middleware that runs once the user is known (user block list). */
   afterAuthentication?: RequestHandler[];
@@ -44,7 +44,7 @@ export function createShopApp(options: ShopAppOptions): Express {
   const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
     const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
     if (status === 400 && (err as { type?: unknown }).type === 'entity.parse.failed') {
-      context.security.invalidInput({ fields: ['(body)'] });
+      context.security.input.validationFail({ fields: ['(body)'] });
     }
     // Never echo the error (it may quote the request); the status says enough.
     res.status(status).json({ error: status === 500 ? 'internal_error' : 'bad_request' });

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { readShopOptions } from './ShopOptions.js';
 import { startTelemetry } from './telemetry/startTelemetry.js';
+import { securityMiddleware } from './http/securityMiddleware.js';
 import { createShopApp } from './app.js';
 import { ConfigStore } from './domain/ConfigStore.js';
 import { OrderStore } from './domain/OrderStore.js';
@@ -12,13 +13,19 @@ import { PaymentGateway } from './domain/PaymentGateway.js';
 import { SessionStore } from './domain/SessionStore.js';
 import { UserStore } from './domain/UserStore.js';
 import { DEMO_USERS } from './demoUsers.js';
+import { requestSpan } from './telemetry/requestSpan.js';
 
 const options = readShopOptions();
-const telemetry = startTelemetry(options);
+const telemetry = await startTelemetry(options);
 
 const users = new UserStore(new PasswordHasher({ log2Cost: options.scryptLog2Cost }));
 await users.seed(DEMO_USERS);
 
+const secmon = securityMiddleware({
+  security: telemetry.security,
+  blockList: telemetry.blockList,
+  trustForwarded: options.trustForwarded,
+});
 const app = createShopApp({
   context: {
     users,
@@ -30,8 +37,8 @@ const app = createShopApp({
     secureCookies: false, // plain HTTP on loopback; behind TLS in production set it to true
   },
   trustProxy: options.trustForwarded ? 'loopback' : false,
-  first: telemetry.first,
-  afterAuthentication: telemetry.afterAuthentication,
+  first: [requestSpan, ...secmon.first],
+  afterAuthentication: secmon.afterAuthentication,
 });
 
 const server = app.listen(options.port, '127.0.0.1');
@@ -63,7 +70,10 @@ if (typeof process.send === 'function') {
   process.on('message', (message: { type?: string; id?: number }) => {
     const reply = () => process.send?.({ type: 'reply', id: message.id });
     if (message.type === 'sync') reply();
-    else if (message.type === 'flush') telemetry.forceFlush().then(reply, reply);
+    else if (message.type === 'flush') {
+      const replyWithStats = () => process.send?.({ type: 'reply', id: message.id, exportStats: telemetry.exportStats() });
+      telemetry.forceFlush().then(replyWithStats, replyWithStats);
+    }
     else if (message.type === 'shutdown') void stop(0);
   });
   process.send({
@@ -72,6 +82,7 @@ if (typeof process.send === 'function') {
     pipeline: telemetry.describe,
     rules: telemetry.ruleIds.length,
     ruleIds: telemetry.ruleIds,
+    ruleEvents: telemetry.ruleEvents,
     files: telemetry.files,
   });
 }

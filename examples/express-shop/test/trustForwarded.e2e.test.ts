@@ -30,16 +30,18 @@ function startShop(env: Record<string, string>): Promise<{ child: ChildProcess; 
   });
 }
 
+let asked = 0;
 function ask(child: ChildProcess, type: string): Promise<void> {
+  const id = ++asked;
   return new Promise((resolve) => {
     const onMessage = (m: { type?: string; id?: number }) => {
-      if (m.type === 'reply' && m.id === 1) {
+      if (m.type === 'reply' && m.id === id) {
         child.off('message', onMessage);
         resolve();
       }
     };
     child.on('message', onMessage);
-    child.send({ type, id: 1 });
+    child.send({ type, id });
   });
 }
 
@@ -65,5 +67,25 @@ describe('the shop outside demo mode', () => {
     const fails = readLogRecords(ready.files.events).filter((r) => r.eventName === 'secmon.authn.login_fail');
     expect(fails.length).toBe(1);
     expect(fails[0]?.attributes['client.address']).toBe('127.0.0.1');
+  });
+
+  it('should not let a rotating X-Forwarded-For dodge the brute-force block', async () => {
+    // Nine more failures, each claiming another address: the rules see one client (the TCP peer).
+    for (let i = 0; i < 9; i++) {
+      const response = await fetch(`${ready.url}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.${20 + i}` },
+        body: JSON.stringify({ username: 'alice', password: `wrong-password-${i + 2}` }),
+      });
+      expect(response.status).toBe(401);
+    }
+    const refused = await fetch(`${ready.url}/products`, { headers: { 'x-forwarded-for': '198.51.100.99' } });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    await ask(child, 'flush');
+    const alerts = readLogRecords(ready.files.events).filter((r) => r.eventName === 'secmon.alert');
+    expect(alerts.map((a) => [a.attributes['security_rule.uuid'], a.attributes['client.address']])).toEqual([
+      ['authn.brute_force.client', '127.0.0.1'],
+    ]);
   });
 });

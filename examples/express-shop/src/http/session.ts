@@ -1,8 +1,8 @@
+import type { SecurityEvents } from '@secmon/instrumentation';
 import type { NextFunction, Request, Response } from 'express';
 import type { SessionStore, Session } from '../domain/SessionStore.js';
 import type { User } from '../domain/User.js';
 import type { UserStore } from '../domain/UserStore.js';
-import type { ShopSecurity } from '../ShopSecurity.js';
 import { readCookie } from './cookies.js';
 
 export const SESSION_COOKIE = 'sid';
@@ -18,7 +18,7 @@ export function auth(res: Response): AuthLocals {
 }
 
 /** Resolves the signed session cookie to the server-side session and its user (identity from server state only). */
-export function sessionMiddleware(sessions: SessionStore, users: UserStore, security: ShopSecurity) {
+export function sessionMiddleware(sessions: SessionStore, users: UserStore, security: SecurityEvents) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const resolved = sessions.resolve(readCookie(req.headers.cookie, SESSION_COOKIE));
     if (resolved.session) {
@@ -30,7 +30,7 @@ export function sessionMiddleware(sessions: SessionStore, users: UserStore, secu
         sessions.destroy(resolved.session.id);
       }
     } else if (resolved.reason === 'expired') {
-      security.sessionUsedAfterExpiry();
+      security.session.useAfterExpire({ reason: 'session_expired' });
     }
     next();
   };

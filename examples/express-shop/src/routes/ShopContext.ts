@@ -1,9 +1,9 @@
+import type { SecurityEvents } from '@secmon/instrumentation';
 import type { ConfigStore } from '../domain/ConfigStore.js';
 import type { OrderStore } from '../domain/OrderStore.js';
 import type { PaymentGateway } from '../domain/PaymentGateway.js';
 import type { SessionStore } from '../domain/SessionStore.js';
 import type { UserStore } from '../domain/UserStore.js';
-import type { ShopSecurity } from '../ShopSecurity.js';
 
 /** The shop's collaborators, shared by the routers. */
 export interface ShopContext {
@@ -12,7 +12,11 @@ export interface ShopContext {
   orders: OrderStore;
   gateway: PaymentGateway;
   config: ConfigStore;
-  security: ShopSecurity;
+  /**
+   * secmon's security event API. Routes pass what only they know (the login typed, the reason, the target);
+   * the request context adds client, user agent, route, session and the authenticated user.
+   */
+  security: SecurityEvents;
   /** Set `Secure` on the session cookie (off only for plain-HTTP loopback demos). */
   secureCookies: boolean;
 }

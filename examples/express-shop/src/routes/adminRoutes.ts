@@ -14,12 +14,12 @@ export function adminRoutes(ctx: ShopContext): Router {
       next();
       return;
     }
-    ctx.security.accessDenied({ resourceType: 'admin', resourceId: req.path, requiredRole: 'admin' });
+    ctx.security.authz.fail({ reason: 'forbidden', resourceType: 'admin', resourceId: req.path, statusCode: 403 });
     res.status(403).json({ error: 'forbidden' });
   });
 
   router.get('/users', (_req, res) => {
-    ctx.security.adminAction({ action: 'read', resourceType: 'user' });
+    ctx.security.authz.admin({ adminAction: 'access', resourceType: 'user' });
     res.json({ users: ctx.users.list().map(toPublicUser) });
   });
 
@@ -35,16 +35,16 @@ export function adminRoutes(ctx: ShopContext): Router {
     }
     ctx.users.delete(target.id);
     ctx.sessions.destroyForUser(target.id);
-    ctx.security.userDeleted({ target });
+    ctx.security.user.deleted({ targetUserId: target.id, targetRoles: [target.role] });
     res.status(204).end();
   });
 
   router.put('/users/:id/role', (req, res) => {
     const target = ctx.users.get(req.params.id);
     const check = checkBody<{ role: string }>(req.body, { role: { type: 'string', max: 16 } });
-    if (check.extraneous.length > 0) ctx.security.unexpectedFields({ fields: check.extraneous });
+    if (check.extraneous.length > 0) ctx.security.malicious.extraneous({ fields: check.extraneous });
     if (!check.value || !isRole(check.value.role)) {
-      ctx.security.invalidInput({ fields: ['role'] });
+      ctx.security.input.validationFail({ fields: ['role'] });
       res.status(400).json({ error: 'invalid_request' });
       return;
     }
@@ -55,37 +55,44 @@ export function adminRoutes(ctx: ShopContext): Router {
     const previous = target.role;
     target.role = check.value.role;
     ctx.sessions.destroyForUser(target.id); // new privileges take effect at the next login
-    ctx.security.roleChanged({ target, previous, current: target.role });
+    // The actor (the admin) comes from the request context; the account changed is the target.
+    ctx.security.authz.change({ targetUserId: target.id, targetRoles: [previous], newRoles: [target.role] });
     res.json({ user: toPublicUser(target) });
   });
 
   router.get('/config', (_req, res) => {
-    ctx.security.adminAction({ action: 'read', resourceType: 'configuration' });
+    ctx.security.authz.admin({ adminAction: 'access', resourceType: 'configuration' });
     res.json({ config: ctx.config.snapshot() });
   });
 
   router.put('/config/:key', (req, res) => {
     const check = checkBody<{ value: string }>(req.body, { value: { type: 'string', max: 256 } });
-    if (check.extraneous.length > 0) ctx.security.unexpectedFields({ fields: check.extraneous });
+    if (check.extraneous.length > 0) ctx.security.malicious.extraneous({ fields: check.extraneous });
     if (!check.value) {
-      ctx.security.invalidInput({ fields: ['value'] });
+      ctx.security.input.validationFail({ fields: ['value'] });
       res.status(400).json({ error: 'invalid_request' });
       return;
     }
     const update = ctx.config.set(req.params.key, check.value.value);
     if (!update.ok) {
-      if (update.reason === 'invalid_value') ctx.security.invalidInput({ fields: ['value'] });
+      if (update.reason === 'invalid_value') ctx.security.input.validationFail({ fields: ['value'] });
       res.status(update.reason === 'unknown_key' ? 404 : 400).json({ error: update.reason });
       return;
     }
-    ctx.security.configChanged(update);
+    // Values only for keys listed in configValueKeys (never a secret): see startTelemetry.ts.
+    ctx.security.config.change({ key: update.key, secret: update.secret, previousValue: update.previous, newValue: update.current });
     res.json({ key: update.key, value: update.secret ? '********' : update.current });
   });
 
   router.get('/export', (_req, res) => {
     const users = ctx.users.list().map((u) => ({ ...toPublicUser(u), email: u.email }));
     const orders = ctx.orders.all();
-    ctx.security.dataExported({ resourceType: 'customer_data', records: users.length + orders.length });
+    // What was exported and how much, never the data.
+    ctx.security.sensitive.read({
+      resourceType: 'customer_data',
+      resourceName: 'export',
+      attributes: { 'shop.export.records': users.length + orders.length },
+    });
     res.json({ exportedAt: new Date().toISOString(), users, orders });
   });
 

@@ -19,10 +19,10 @@ export function authRoutes(ctx: ShopContext): Router {
       username: { type: 'string', max: 128, pattern: USERNAME },
       password: { type: 'string', max: 1024 },
     });
-    if (check.extraneous.length > 0) ctx.security.unexpectedFields({ fields: check.extraneous });
+    if (check.extraneous.length > 0) ctx.security.malicious.extraneous({ fields: check.extraneous });
     if (!check.value) {
       // Names of the offending fields only: the values (a password, an injection payload) are never logged.
-      ctx.security.invalidInput({ fields: [...check.invalid, ...check.extraneous] });
+      ctx.security.input.validationFail({ fields: [...check.invalid, ...check.extraneous] });
       res.status(400).json({ error: 'invalid_request' });
       return;
     }
@@ -33,7 +33,14 @@ export function authRoutes(ctx: ShopContext): Router {
         if (failures.size >= MAX_TRACKED && !failures.has(result.user.id)) failures.clear();
         failures.set(result.user.id, (failures.get(result.user.id) ?? 0) + 1);
       }
-      ctx.security.loginFailed({ username, reason: result.reason, ...(result.user ? { user: result.user } : {}) });
+      // What was typed becomes a keyed pseudonym (user.hash); user.id only for an existing account.
+      ctx.security.authn.loginFail({
+        login: username,
+        userExists: result.user !== undefined,
+        ...(result.user ? { userId: result.user.id } : {}),
+        reason: result.reason,
+        method: 'password',
+      });
       // One answer for every failure reason: no account enumeration.
       res.status(401).json({ error: 'invalid_credentials' });
       return;
@@ -43,7 +50,9 @@ export function authRoutes(ctx: ShopContext): Router {
     const { session, cookie } = ctx.sessions.create(result.user.id);
     auth(res).user = result.user;
     auth(res).session = session;
-    ctx.security.loginSucceeded({ user: result.user, failedAttempts, sessionId: session.id });
+    const success = { login: username, userId: result.user.id, method: 'password', sessionId: session.id };
+    if (failedAttempts > 0) ctx.security.authn.loginSuccessAfterFail({ ...success, failedAttempts });
+    else ctx.security.authn.loginSuccess(success);
     res.cookie(SESSION_COOKIE, cookie, { httpOnly: true, sameSite: 'strict', secure: ctx.secureCookies, path: '/' });
     res.json({ user: toPublicUser(result.user) });
   });
@@ -52,7 +61,7 @@ export function authRoutes(ctx: ShopContext): Router {
     const { user, session } = auth(res);
     if (user && session) {
       ctx.sessions.destroy(session.id);
-      ctx.security.loggedOut({ user, sessionId: session.id });
+      ctx.security.session.logout({ userId: user.id, sessionId: session.id });
     }
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();

@@ -35,11 +35,11 @@ export function shopRoutes(ctx: ShopContext): Router {
         })
       : undefined;
     const extraneous = [...check.extraneous, ...(cardCheck?.extraneous ?? []).map((f) => `card.${f}`)];
-    if (extraneous.length > 0) ctx.security.unexpectedFields({ fields: extraneous });
+    if (extraneous.length > 0) ctx.security.malicious.extraneous({ fields: extraneous });
     if (!check.value || !cardCheck?.value || !CURRENCIES.has(check.value.currency)) {
       const invalid = [...check.invalid, ...(cardCheck?.invalid ?? []).map((f) => `card.${f}`)];
       if (check.value && !CURRENCIES.has(check.value.currency)) invalid.push('currency');
-      ctx.security.invalidInput({ fields: invalid.length > 0 ? invalid : extraneous });
+      ctx.security.input.validationFail({ fields: invalid.length > 0 ? invalid : extraneous });
       res.status(400).json({ error: 'invalid_request' });
       return;
     }
@@ -47,7 +47,8 @@ export function shopRoutes(ctx: ShopContext): Router {
     // The card goes to the gateway and nowhere else: not logged, not stored, not echoed back.
     const result = ctx.gateway.charge(amountCents, cardCheck.value);
     if (!result.ok) {
-      ctx.security.paymentFailed({ reason: result.reason, provider: ctx.gateway.name, amountCents, currency });
+      // The decline category and the provider: never the card number, expiry or CVC.
+      ctx.security.payment.fail({ reason: result.reason, provider: ctx.gateway.name, amount: amountCents / 100, currency });
       res.status(402).json({ error: 'payment_declined', reason: result.reason });
       return;
     }
@@ -71,7 +72,7 @@ export function shopRoutes(ctx: ShopContext): Router {
     }
     // Object-level access control: the owner, support and admins only.
     if (!user || (order.userId !== user.id && user.role === 'customer')) {
-      ctx.security.accessDenied({ resourceType: 'order', resourceId: order.id });
+      ctx.security.authz.fail({ reason: 'forbidden', resourceType: 'order', resourceId: order.id, statusCode: 403 });
       res.status(403).json({ error: 'forbidden' });
       return;
     }

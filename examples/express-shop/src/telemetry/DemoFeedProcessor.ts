@@ -11,8 +11,12 @@ export type DemoFeedMessage =
       severity: string;
       group: Record<string, string>;
       count: number;
-      windowMillis?: number;
-      response?: { action: string; target?: string; durationMillis?: number };
+      windowMillis: number;
+      /**
+       * The rule's suggested response; `enforced` when the shop's BlockList now holds the block
+       * (`block_client`, `lock_user`), false for advisory responses (`review`, `require_captcha`...).
+       */
+      response?: { action: string; target?: string; durationMillis?: number; enforced: boolean };
     };
 
 /** Sends a message to the parent process when there is one (the demo runner); a no-op otherwise. */

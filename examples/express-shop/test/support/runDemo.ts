@@ -11,11 +11,23 @@ export const REPO_ROOT = join(SHOP_DIR, '..', '..');
 export interface DemoSummary {
   files: { events: string; traces: string };
   families: Record<string, number>;
+  /** Counters of the shop's export processor after the final flush. */
+  exportStats?: { received: number; exported: number; dropped: number; exportFailed: number };
+  /** `secmon analyze` run on the events file by the demo: exit code and the rules that fired. */
+  replay?: { exitCode: number | null; rules: string[]; headline: string[] };
   scenarios: {
     id: string;
     kind: string;
+    /** The scenario's rules the running pack can raise (see `pendingRules`). */
     expectedRules: string[];
-    alerts: { ruleId: string; group: Record<string, string>; count: number; response?: { action: string; target?: string } }[];
+    /** The scenario's rules the running pack does not count yet (the demo says why). */
+    pendingRules: string[];
+    alerts: {
+      ruleId: string;
+      group: Record<string, string>;
+      count: number;
+      response?: { action: string; target?: string; durationMillis?: number; enforced: boolean };
+    }[];
     missing: string[];
     requests: number;
     statuses: Record<string, number>;

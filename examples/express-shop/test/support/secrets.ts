@@ -1,6 +1,7 @@
 import {
   CARDS as SIM_CARDS,
   SPRAY_PASSWORDS,
+  STUFFING_COMBOS,
   TESTED_CARDS,
   WORDLIST,
   leakedCombos,
@@ -12,7 +13,7 @@ export const DEMO_PASSWORDS_FOR_TEST: readonly string[] = [
   ...DEMO_USERS.map((u) => u.password),
   ...WORDLIST,
   ...SPRAY_PASSWORDS,
-  ...leakedCombos(36).map((c) => c.password),
+  ...leakedCombos(STUFFING_COMBOS).map((c) => c.password),
 ];
 
 /** Every card number the simulation submits. None may appear in any output. */
