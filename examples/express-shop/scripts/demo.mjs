@@ -265,20 +265,6 @@ try {
 
 const { Simulator } = await import('@secmon/example-attack-simulator');
 
-// Expectations follow the rule pack the shop runs. A scenario's rule is expected only when the pack's rule
-// counts the event the shop's instrumentation records for it: @secmon/instrumentation records a plain 404 as
-// `secmon.access.not_found` (one alert-kind `malicious.excess_404` per 404 would flood a SIEM), and until the
-// default `web.excessive_404` rule counts that event, forced browsing cannot raise it.
-const RELIES_ON = { 'web.excessive_404': 'secmon.access.not_found' };
-function pendingReason(ruleId) {
-  const needed = RELIES_ON[ruleId];
-  const counted = info.ruleEvents?.[ruleId];
-  if (!needed || !counted || counted.includes(needed)) return undefined;
-  return `${ruleId} counts ${counted.join(', ')}; the shop records ${needed} per 404 (rule pack update pending)`;
-}
-const expectedOf = (scenario) => scenario.expectedRules.filter((r) => !pendingReason(r));
-const pendingOf = (scenario) => scenario.expectedRules.filter((r) => pendingReason(r));
-
 out(bold('secmon demo: an Express shop under attack, watched by secmon'));
 out(`  ${dim('shop     ')} ${info.url} ${dim('(demo mode: X-Forwarded-For trusted from loopback only)')}`);
 out(`  ${dim('pipeline ')} ${safe(info.pipeline, 300)}`);
@@ -310,19 +296,14 @@ const simulator = new Simulator({
       print(`  ${dim(`${outcome.requests} requests · HTTP ${statuses}`)}${outcome.notes.length ? ` · ${safe(outcome.notes.join('; '), 200)}` : ''}`);
       print(`  ${dim('events')}  ${formatFamilies(scenarioFamilies)}`);
       const fired = new Set(current.alerts.map((a) => a.ruleId));
-      const expected = expectedOf(scenario);
-      const pending = pendingOf(scenario);
-      const missing = expected.filter((r) => !fired.has(r));
+      const missing = scenario.expectedRules.filter((r) => !fired.has(r));
       let verdict;
       if (scenario.kind === 'benign') verdict = current.alerts.length === 0 ? green('✔ no alert, as expected for benign traffic') : red(`✖ ${current.alerts.length} alert(s) on benign traffic`);
-      else if (expected.length === 0 && pending.length === 0) verdict = dim(`${current.alerts.length} alert(s)`);
-      else if (missing.length > 0) verdict = red(`✖ not detected: ${missing.join(', ')}`);
-      else if (expected.length > 0) verdict = green(`✔ detected (${expected.join(', ')})`);
-      else verdict = yellow(`○ nothing to detect yet`);
+      else if (scenario.expectedRules.length === 0) verdict = dim(`${current.alerts.length} alert(s)`);
+      else verdict = missing.length === 0 ? green(`✔ detected (${scenario.expectedRules.join(', ')})`) : red(`✖ not detected: ${missing.join(', ')}`);
       print(`  ${verdict}`);
-      for (const rule of pending) print(`  ${yellow('○')} ${dim(safe(pendingReason(rule), 300))}`);
       print('');
-      results.push({ scenario, outcome, alerts: current.alerts, expected, pending, missing, families: Object.fromEntries(scenarioFamilies) });
+      results.push({ scenario, outcome, alerts: current.alerts, missing, families: Object.fromEntries(scenarioFamilies) });
       current = undefined;
     },
   },
@@ -372,8 +353,6 @@ for (const r of results) {
   } else if (r.missing.length > 0) {
     mark = red(`✖ missing: ${r.missing.join(', ')}`);
     failures++;
-  } else if (fired.length === 0 && r.pending.length > 0) {
-    mark = yellow(`○ pending rule pack update (${r.pending.join(', ')})`);
   } else {
     mark = green(`✔ ${fired.join(', ') || 'no alert'}`);
   }
@@ -450,8 +429,7 @@ const summary = {
   scenarios: results.map((r) => ({
     id: r.scenario.id,
     kind: r.scenario.kind,
-    expectedRules: r.expected,
-    pendingRules: r.pending,
+    expectedRules: r.scenario.expectedRules,
     alerts: r.alerts,
     missing: r.missing,
     requests: r.outcome.requests,

@@ -82,7 +82,6 @@ if (typeof process.send === 'function') {
     pipeline: telemetry.describe,
     rules: telemetry.ruleIds.length,
     ruleIds: telemetry.ruleIds,
-    ruleEvents: telemetry.ruleEvents,
     files: telemetry.files,
   });
 }

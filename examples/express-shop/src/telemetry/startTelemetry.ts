@@ -37,8 +37,6 @@ export interface ShopTelemetry {
   /** One line describing the pipeline, for the demo's header. */
   describe: string;
   ruleIds: string[];
-  /** Event names each rule counts (the demo checks its expectations against the pack it runs). */
-  ruleEvents: Record<string, string[]>;
   /** Local files, when no OTLP endpoint is configured. */
   files?: { events: string; traces: string };
   /** Counters of the export processor (received = exported + dropped + exportFailed after a flush). */
@@ -158,7 +156,6 @@ export async function startTelemetry(options: ShopOptions): Promise<ShopTelemetr
     blockList,
     describe: `NodeSDK → SecurityRulesProcessor (${DEFAULT_RULES.length} default rules) → ${files ? 'OTLP JSON files' : 'OTLP exporter (OTEL_EXPORTER_OTLP_*)'}`,
     ruleIds: DEFAULT_RULES.map((r) => r.id),
-    ruleEvents: Object.fromEntries(DEFAULT_RULES.map((r) => [r.id, [...r.match.events]])),
     ...(files ? { files } : {}),
     exportStats: () => exporting.stats,
     async forceFlush() {

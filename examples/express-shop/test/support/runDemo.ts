@@ -18,10 +18,7 @@ export interface DemoSummary {
   scenarios: {
     id: string;
     kind: string;
-    /** The scenario's rules the running pack can raise (see `pendingRules`). */
     expectedRules: string[];
-    /** The scenario's rules the running pack does not count yet (the demo says why). */
-    pendingRules: string[];
     alerts: {
       ruleId: string;
       group: Record<string, string>;
