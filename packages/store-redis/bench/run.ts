@@ -111,6 +111,15 @@ async function secmonRound(stream: Stream, rules: readonly Rule[]): Promise<{ ep
   return { eps: (events.length * 1e9) / ns, appNsPerEvent: Number(app) / events.length, detections: s.detections };
 }
 
+/** The engine alone (no store): its own per-event cost, the floor under any store. */
+function localRound(stream: Stream, rules: readonly Rule[]): { eps: number } {
+  const engine = new RuleEngine({ rules });
+  const events = stream.events;
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < events.length; i++) engine.process(events[i]!);
+  return { eps: (events.length * 1e9) / Number(process.hrtime.bigint() - start) };
+}
+
 async function rlfRound(stream: Stream, inFlight: number): Promise<{ eps: number; rejected: number }> {
   await admin.flushall();
   const client = new Redis(redis.url, { enableOfflineQueue: false });
@@ -155,11 +164,15 @@ for (const stream of streams) {
   const rlfPar = await measure(() => rlfRound(stream, 1_000));
   const one = await measure(() => secmonRound(stream, [BRUTE_FORCE]));
   const pack = await measure(() => secmonRound(stream, DEFAULT_RULES));
+  const localOne = await measure(() => Promise.resolve(localRound(stream, [BRUTE_FORCE])));
+  const localPack = await measure(() => Promise.resolve(localRound(stream, DEFAULT_RULES)));
   const ratio = (x: number, y: number): string => `${(x / y).toFixed(2)}x`;
   rows.push([stream.name, 'RateLimiterRedis.consume, awaited one by one', fmt(rlfSeq.eps), '1.00x', ratio(rlfSeq.eps, rlfPar.eps), '']);
   rows.push([stream.name, 'RateLimiterRedis.consume, 1 000 in flight', fmt(rlfPar.eps), ratio(rlfPar.eps, rlfSeq.eps), '1.00x', '']);
   rows.push([stream.name, 'secmon RedisStateStore, 1 rule (event_count)', fmt(one.eps), ratio(one.eps, rlfSeq.eps), ratio(one.eps, rlfPar.eps), fmt(one.appNsPerEvent)]);
   rows.push([stream.name, 'secmon RedisStateStore, default pack (4 rules per event)', fmt(pack.eps), ratio(pack.eps, rlfSeq.eps), ratio(pack.eps, rlfPar.eps), fmt(pack.appNsPerEvent)]);
+  rows.push([stream.name, '(anchor) RuleEngine alone, 1 rule, no store', fmt(localOne.eps), '', '', fmt(1e9 / localOne.eps)]);
+  rows.push([stream.name, '(anchor) RuleEngine alone, default pack, no store', fmt(localPack.eps), '', '', fmt(1e9 / localPack.eps)]);
 }
 printTable(rows);
 

@@ -457,7 +457,8 @@ export class RedisStateStore implements StateStore {
 
     // One entry per rule and group, with that group's observations in arrival order.
     const groups: Group[] = [];
-    const byGroup = new Map<string, Group>();
+    // Per rule, its groups in this batch (nested maps: no key string built per observation).
+    const byRule = new Map<ScriptRule, Map<string, Group>>();
     for (let i = 0; i < n; i++) {
       const o = obs[i]!;
       const rule = this._rules.get(o.ruleId);
@@ -465,12 +466,13 @@ export class RedisStateStore implements StateStore {
         this._stats.droppedFailed++;
         continue;
       }
-      const id = `${o.ruleId}\u0000${o.groupKey}`;
-      let group = byGroup.get(id);
+      let byGroup = byRule.get(rule);
+      if (byGroup === undefined) byRule.set(rule, (byGroup = new Map()));
+      let group = byGroup.get(o.groupKey);
       if (group === undefined) {
         const start = rule.keyStart + groupKeyPart(o.groupKey);
         group = { rule, members: [], stateKey: `${start}}:s`, cooldownKey: `${start}}:c` };
-        byGroup.set(id, group);
+        byGroup.set(o.groupKey, group);
         groups.push(group);
       }
       group.members.push(i);

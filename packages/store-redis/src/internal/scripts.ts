@@ -555,7 +555,7 @@ for g = 1, G do
   local ru = rules[tonumber(ARGV[a])]
   local K = tonumber(ARGV[a + 1])
   local base = a + 2
-  local cd = {key = KEYS[2 * g], SUP = ru.SUP, loaded = false, count = 0, dirty = false}
+  local cd = {key = KEYS[2 * g], SUP = ru.SUP, count = 0}
   local sk = KEYS[2 * g - 1]
   local r, stride
   if ru.kind == 0 then
