@@ -413,8 +413,11 @@ if (replayFile && existsSync(replayFile) && existsSync(join(cliDir, 'src', 'bin.
 
 out(bold('Next'));
 if (replayFile) {
-  out(`  ${dim('# the full report: alerts by rule, top offending keys, a timeline')}`);
-  out(`  node ${analyzeArgs.join(' ')} ${rel(replayFile)}`);
+  // The repository's Node 24 (node_modules/.bin/node): the system's node may be too old to run TypeScript.
+  const repoNode = join(root, 'node_modules', '.bin', 'node');
+  const node = existsSync(repoNode) ? rel(repoNode) : 'node';
+  out(`  ${dim('# the full report: alerts by rule, top offending keys, a timeline (npx secmon analyze … once built)')}`);
+  out(`  ${node} ${analyzeArgs.join(' ')} ${rel(replayFile)}`);
 }
 if (!collector) out(`  npm start -- --collector   ${dim('# the same story through the collector distribution')}`);
 out(`  ${dim('examples/express-shop/README.md explains what you just saw.')}`);

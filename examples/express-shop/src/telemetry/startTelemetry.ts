@@ -154,7 +154,7 @@ export async function startTelemetry(options: ShopOptions): Promise<ShopTelemetr
   return {
     security,
     blockList,
-    describe: `NodeSDK → SecurityRulesProcessor (${DEFAULT_RULES.length} default rules) → ${files ? 'OTLP JSON files' : 'OTLP exporter (OTEL_EXPORTER_OTLP_*)'}`,
+    describe: `NodeSDK → SecurityRulesProcessor (${DEFAULT_RULES.length} default rules, BlockList) → secmon export processor → ${files ? 'OTLP JSON files' : 'OTLP exporter (OTEL_EXPORTER_OTLP_*)'}`,
     ruleIds: DEFAULT_RULES.map((r) => r.id),
     ...(files ? { files } : {}),
     exportStats: () => exporting.stats,
