@@ -68,6 +68,7 @@ export const WORDLIST = [
 /** A "leaked" combo list from another site: user:password pairs, reused elsewhere. */
 export function leakedCombos(count: number): Credentials[] {
   const combos: Credentials[] = [];
-  for (let i = 0; i < count; i++) combos.push({ username: `user${1000 + i}@mail.example`, password: `Leaked-pw-${i}-xyz` });
+  for (let i = 0; i < count; i++)
+    combos.push({ username: `user${1000 + i}@mail.example`, password: `Leaked-pw-${i}-xyz` });
   return combos;
 }

@@ -30,7 +30,10 @@ if (values.help) {
     target: values.target,
     ...(values.only ? { only: values.only.split(',').map((s) => s.trim()) } : {}),
     listener: {
-      scenarioStart: (s) => console.log(`▶ ${s.title} (${s.kind}) from ${s.addresses.slice(0, 3).join(', ')}${s.addresses.length > 3 ? ', …' : ''}`),
+      scenarioStart: (s) =>
+        console.log(
+          `▶ ${s.title} (${s.kind}) from ${s.addresses.slice(0, 3).join(', ')}${s.addresses.length > 3 ? ', …' : ''}`,
+        ),
       step: (_s, message) => console.log(`    ${message}`),
       scenarioEnd: (_s, o) =>
         console.log(

@@ -3,7 +3,15 @@ export { Simulator } from './Simulator.js';
 export type { SimulatorOptions, SimulatorListener, ScenarioResult } from './Simulator.js';
 export { ShopClient } from './ShopClient.js';
 export type { ShopClientOptions, ShopResponse, ShopRequest } from './ShopClient.js';
-export { SCENARIOS, CARDS, TESTED_CARDS, INJECTION_MARKER, STUFFING_ADDRESSES, STUFFING_COMBOS, isBlocked } from './scenarios.js';
+export {
+  SCENARIOS,
+  CARDS,
+  TESTED_CARDS,
+  INJECTION_MARKER,
+  STUFFING_ADDRESSES,
+  STUFFING_COMBOS,
+  isBlocked,
+} from './scenarios.js';
 export { OutcomeRecorder } from './Scenario.js';
 export type { Scenario, ScenarioKind, ScenarioContext, ScenarioOutcome } from './Scenario.js';
 export { CUSTOMERS, ADMIN, SPRAY_PASSWORDS, GUESSED_USERNAMES, WORDLIST, leakedCombos } from './accounts.js';

@@ -28,17 +28,20 @@ export const TESTED_CARDS = [
 /** Text that a log-injection payload tries to smuggle in as a forged log line. The e2e test looks for it. */
 export const INJECTION_MARKER = 'FORGED-ENTRY';
 
-/** True when the shop refused the request because the client or user is blocked. */
+/**
+ * True when the shop refused the request because the client or user is blocked: its block list middleware
+ * answers 429 Too Many Requests with `Retry-After` (the shop has no other source of 429).
+ */
 export function isBlocked(response: ShopResponse): boolean {
-  if (response.status === 429) return true;
-  return response.status === 403 && /block/i.test(JSON.stringify(response.body ?? ''));
+  return response.status === 429;
 }
 
 const benign: Scenario = {
   id: 'benign',
   title: 'Benign customers',
   kind: 'benign',
-  description: 'Customers log in (one typo), browse, pay (one card declined once), read their orders, log out.',
+  description:
+    'Customers log in (one typo), browse, pay (one card declined once), read their orders, log out.',
   addresses: [address(CUSTOMER_NET, 10), address(CUSTOMER_NET, 11), address(CUSTOMER_NET, 12)],
   expectedRules: [],
   async run(ctx, rec) {
@@ -72,19 +75,28 @@ const adminWork: Scenario = {
   id: 'admin',
   title: 'Admin at work',
   kind: 'audit',
-  description: 'The admin changes a configuration value, promotes a user, deletes an old account and exports data.',
+  description:
+    'The admin changes a configuration value, promotes a user, deletes an old account and exports data.',
   addresses: [address(CUSTOMER_NET, 50)],
   expectedRules: ['authz.admin_activity', 'authz.privilege_change'],
   async run(ctx, rec) {
     const c = ctx.client(this.addresses[0] ?? address(CUSTOMER_NET, 50));
     rec.record((await c.login(ADMIN.username, ADMIN.password)).status);
     rec.record((await c.request('GET', '/admin/users')).status);
-    rec.record((await c.request('PUT', '/admin/config/payments.max_amount_cents', { body: { value: '75000' } })).status);
+    rec.record(
+      (await c.request('PUT', '/admin/config/payments.max_amount_cents', { body: { value: '75000' } }))
+        .status,
+    );
     ctx.step('changed payments.max_amount_cents');
-    const users = (await c.request('GET', '/admin/users')).body as { users?: { id: string; username: string }[] };
+    const users = (await c.request('GET', '/admin/users')).body as {
+      users?: { id: string; username: string }[];
+    };
     const erin = users.users?.find((u) => u.username === 'erin');
     const frank = users.users?.find((u) => u.username === 'frank');
-    if (erin) rec.record((await c.request('PUT', `/admin/users/${erin.id}/role`, { body: { role: 'support' } })).status);
+    if (erin)
+      rec.record(
+        (await c.request('PUT', `/admin/users/${erin.id}/role`, { body: { role: 'support' } })).status,
+      );
     ctx.step('promoted erin to support');
     if (frank) rec.record((await c.request('DELETE', `/admin/users/${frank.id}`)).status);
     ctx.step('deleted the dormant account frank');
@@ -299,16 +311,18 @@ const forcedBrowsing: Scenario = {
   async run(ctx, rec) {
     const c = ctx.client(this.addresses[0] ?? address(ATTACKER_NET, 120), 'Nikto/2.5.0');
     let notFound = 0;
+    let probed = 0;
     for (const path of FORCED_PATHS) {
       const r = await c.request('GET', path);
       rec.record(r.status);
+      probed++;
       if (r.status === 404) notFound++;
       if (isBlocked(r)) {
-        rec.note(`blocked (HTTP ${r.status})`);
+        rec.note(`blocked (HTTP ${r.status}) after ${notFound} missing paths`);
         break;
       }
     }
-    ctx.step(`${FORCED_PATHS.length} paths probed, ${notFound} not found`);
+    ctx.step(`${probed} of ${FORCED_PATHS.length} paths probed, ${notFound} not found`);
   },
 };
 

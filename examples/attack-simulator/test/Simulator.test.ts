@@ -33,7 +33,10 @@ describe('Simulator', () => {
 
   it('should simulate addresses only from the documentation ranges, in X-Forwarded-For, over loopback', async () => {
     seen.length = 0;
-    const results = await new Simulator({ target, only: ['brute-force', 'credential-stuffing', 'forced-browsing'] }).run();
+    const results = await new Simulator({
+      target,
+      only: ['brute-force', 'credential-stuffing', 'forced-browsing'],
+    }).run();
     expect(results.map((r) => r.error)).toEqual([undefined, undefined, undefined]);
     expect(seen.length).toBeGreaterThan(50);
     for (const request of seen) {

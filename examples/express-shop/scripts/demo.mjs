@@ -30,7 +30,9 @@ if (!process.features?.typescript) {
     });
     process.exit(run.status ?? 1);
   }
-  console.error(`secmon demo: Node.js ${process.version} cannot run TypeScript sources; run \`npm install\` first (it brings Node 24).`);
+  console.error(
+    `secmon demo: Node.js ${process.version} cannot run TypeScript sources; run \`npm install\` first (it brings Node 24).`,
+  );
   process.exit(1);
 }
 
@@ -71,10 +73,28 @@ const cyan = paint('36');
 const magenta = paint('35');
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
-const FAMILY_ORDER = ['authn', 'session', 'authz', 'access', 'privilege', 'user', 'config', 'payment', 'sensitive', 'input', 'excess', 'malicious', 'sequence', 'sys'];
+const FAMILY_ORDER = [
+  'authn',
+  'session',
+  'authz',
+  'access',
+  'privilege',
+  'user',
+  'config',
+  'payment',
+  'sensitive',
+  'input',
+  'excess',
+  'malicious',
+  'sequence',
+  'sys',
+];
 const familyOf = (eventName) => String(eventName).split('.')[1] ?? 'other';
 function formatFamilies(counts) {
-  const names = [...FAMILY_ORDER.filter((f) => counts.has(f)), ...[...counts.keys()].filter((f) => !FAMILY_ORDER.includes(f)).sort()];
+  const names = [
+    ...FAMILY_ORDER.filter((f) => counts.has(f)),
+    ...[...counts.keys()].filter((f) => !FAMILY_ORDER.includes(f)).sort(),
+  ];
   if (names.length === 0) return dim('none');
   return names.map((f) => `${f} ${bold(counts.get(f))}`).join(dim(' · '));
 }
@@ -107,9 +127,22 @@ function clearStatus() {
 // ---------------------------------------------------------------------------------------------------------
 // Files, collector, shop.
 // ---------------------------------------------------------------------------------------------------------
-const outputDir = process.env.SECMON_DEMO_OUTPUT_DIR ? resolve(process.env.SECMON_DEMO_OUTPUT_DIR) : join(root, '.secmon-demo');
+const outputDir = process.env.SECMON_DEMO_OUTPUT_DIR
+  ? resolve(process.env.SECMON_DEMO_OUTPUT_DIR)
+  : join(root, '.secmon-demo');
 mkdirSync(outputDir, { recursive: true });
-for (const name of ['security-events.otlp.jsonl', 'traces.otlp.jsonl', 'shop.log', 'collector.log', 'collector-logs.otlp.jsonl', 'collector-traces.otlp.jsonl', 'collector-overlay.yaml', 'collector-archive', 'collector-storage', 'summary.json']) {
+for (const name of [
+  'security-events.otlp.jsonl',
+  'traces.otlp.jsonl',
+  'shop.log',
+  'collector.log',
+  'collector-logs.otlp.jsonl',
+  'collector-traces.otlp.jsonl',
+  'collector-overlay.yaml',
+  'collector-archive',
+  'collector-storage',
+  'summary.json',
+]) {
   rmSync(join(outputDir, name), { force: true, recursive: true });
 }
 const rel = (p) => relative(process.cwd(), p) || '.';
@@ -121,7 +154,8 @@ function countLogRecords(path) {
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     try {
-      for (const rl of JSON.parse(line).resourceLogs ?? []) for (const sl of rl.scopeLogs ?? []) n += sl.logRecords?.length ?? 0;
+      for (const rl of JSON.parse(line).resourceLogs ?? [])
+        for (const sl of rl.scopeLogs ?? []) n += sl.logRecords?.length ?? 0;
     } catch {
       // a line being written
     }
@@ -183,7 +217,13 @@ shop.stderr.pipe(shopLog, { end: false });
 
 let ready;
 const readyPromise = new Promise((resolve, reject) => {
-  shop.once('exit', (code) => reject(new Error(`the shop exited (code ${code}) before it was ready; see ${rel(join(outputDir, 'shop.log'))}`)));
+  shop.once('exit', (code) =>
+    reject(
+      new Error(
+        `the shop exited (code ${code}) before it was ready; see ${rel(join(outputDir, 'shop.log'))}`,
+      ),
+    ),
+  );
   ready = resolve;
 });
 
@@ -204,12 +244,20 @@ function onAlert(alert) {
   let response = dim('→ no suggested response');
   if (alert.response?.enforced) {
     // A block the shop's BlockList now enforces (its middleware refuses the next requests with 429).
-    response = magenta(`→ ${safe(alert.response.action, 40)} ${safe(alert.response.target, 64)}${alert.response.durationMillis ? ` for ${formatDuration(alert.response.durationMillis)}` : ''}`);
+    response = magenta(
+      `→ ${safe(alert.response.action, 40)} ${safe(alert.response.target, 64)}${alert.response.durationMillis ? ` for ${formatDuration(alert.response.durationMillis)}` : ''}`,
+    );
   } else if (alert.response) {
-    response = dim(`→ ${safe(alert.response.action, 40)} (advisory${alert.response.durationMillis ? `, ${formatDuration(alert.response.durationMillis)}` : ''})`);
+    response = dim(
+      `→ ${safe(alert.response.action, 40)} (advisory${alert.response.durationMillis ? `, ${formatDuration(alert.response.durationMillis)}` : ''})`,
+    );
   }
-  print(`  ${sev('🚨 ALERT')} ${sev(`[${safe(alert.severity, 16)}]`)} ${bold(safe(alert.ruleId, 60))} ${dim(safe(alert.title, 80))}`);
-  print(`           ${key || dim('(no group)')} ${dim('·')} ${alert.count} event${alert.count === 1 ? '' : 's'}${alert.windowMillis ? ` in ${formatDuration(alert.windowMillis)}` : ''} ${response}`);
+  print(
+    `  ${sev('🚨 ALERT')} ${sev(`[${safe(alert.severity, 16)}]`)} ${bold(safe(alert.ruleId, 60))} ${dim(safe(alert.title, 80))}`,
+  );
+  print(
+    `           ${key || dim('(no group)')} ${dim('·')} ${alert.count} event${alert.count === 1 ? '' : 's'}${alert.windowMillis ? ` in ${formatDuration(alert.windowMillis)}` : ''} ${response}`,
+  );
 }
 
 shop.on('message', (message) => {
@@ -259,7 +307,9 @@ try {
   stopChildren();
   console.error(red(`secmon demo: ${error.message}`));
   const log = join(outputDir, 'shop.log');
-  if (existsSync(log)) for (const line of readFileSync(log, 'utf8').split('\n').slice(-15)) console.error(`  ${safe(line, 300)}`);
+  if (existsSync(log))
+    for (const line of readFileSync(log, 'utf8').split('\n').slice(-15))
+      console.error(`  ${safe(line, 300)}`);
   process.exit(1);
 }
 
@@ -268,7 +318,9 @@ const { Simulator } = await import('@secmon/example-attack-simulator');
 out(bold('secmon demo: an Express shop under attack, watched by secmon'));
 out(`  ${dim('shop     ')} ${info.url} ${dim('(demo mode: X-Forwarded-For trusted from loopback only)')}`);
 out(`  ${dim('pipeline ')} ${safe(info.pipeline, 300)}`);
-out(`  ${dim('rules    ')} ${info.rules} rules of the default pack ${dim(`(${safe(info.ruleIds?.join(', ') ?? '', 400)})`)}`);
+out(
+  `  ${dim('rules    ')} ${info.rules} rules of the default pack ${dim(`(${safe(info.ruleIds?.join(', ') ?? '', 400)})`)}`,
+);
 out('');
 
 const results = [];
@@ -280,9 +332,18 @@ const simulator = new Simulator({
       const index = simulator.scenarios.indexOf(scenario) + 1;
       current = { scenario, alerts: [] };
       scenarioFamilies = new Map();
-      const from = scenario.addresses.slice(0, 3).join(', ') + (scenario.addresses.length > 3 ? `, … (${scenario.addresses.length} addresses)` : '');
-      const kind = scenario.kind === 'attack' ? red(scenario.kind) : scenario.kind === 'audit' ? yellow(scenario.kind) : green(scenario.kind);
-      print(`${bold(`▶ ${index}/${simulator.scenarios.length} ${scenario.title}`)} ${dim('(')}${kind}${dim(')')} ${dim(`from ${from}`)}`);
+      const from =
+        scenario.addresses.slice(0, 3).join(', ') +
+        (scenario.addresses.length > 3 ? `, … (${scenario.addresses.length} addresses)` : '');
+      const kind =
+        scenario.kind === 'attack'
+          ? red(scenario.kind)
+          : scenario.kind === 'audit'
+            ? yellow(scenario.kind)
+            : green(scenario.kind);
+      print(
+        `${bold(`▶ ${index}/${simulator.scenarios.length} ${scenario.title}`)} ${dim('(')}${kind}${dim(')')} ${dim(`from ${from}`)}`,
+      );
       if (!args.quiet) print(`  ${dim(scenario.description)}`);
     },
     step(_scenario, message) {
@@ -292,18 +353,36 @@ const simulator = new Simulator({
       // Barrier: alerts raised while the scenario's requests were handled reach us before the reply.
       await new Promise((r) => setTimeout(r, 150));
       await request('sync');
-      const statuses = Object.entries(outcome.statuses).map(([k, v]) => `${k}×${v}`).join(' ');
-      print(`  ${dim(`${outcome.requests} requests · HTTP ${statuses}`)}${outcome.notes.length ? ` · ${safe(outcome.notes.join('; '), 200)}` : ''}`);
+      const statuses = Object.entries(outcome.statuses)
+        .map(([k, v]) => `${k}×${v}`)
+        .join(' ');
+      print(
+        `  ${dim(`${outcome.requests} requests · HTTP ${statuses}`)}${outcome.notes.length ? ` · ${safe(outcome.notes.join('; '), 200)}` : ''}`,
+      );
       print(`  ${dim('events')}  ${formatFamilies(scenarioFamilies)}`);
       const fired = new Set(current.alerts.map((a) => a.ruleId));
       const missing = scenario.expectedRules.filter((r) => !fired.has(r));
       let verdict;
-      if (scenario.kind === 'benign') verdict = current.alerts.length === 0 ? green('✔ no alert, as expected for benign traffic') : red(`✖ ${current.alerts.length} alert(s) on benign traffic`);
+      if (scenario.kind === 'benign')
+        verdict =
+          current.alerts.length === 0
+            ? green('✔ no alert, as expected for benign traffic')
+            : red(`✖ ${current.alerts.length} alert(s) on benign traffic`);
       else if (scenario.expectedRules.length === 0) verdict = dim(`${current.alerts.length} alert(s)`);
-      else verdict = missing.length === 0 ? green(`✔ detected (${scenario.expectedRules.join(', ')})`) : red(`✖ not detected: ${missing.join(', ')}`);
+      else
+        verdict =
+          missing.length === 0
+            ? green(`✔ detected (${scenario.expectedRules.join(', ')})`)
+            : red(`✖ not detected: ${missing.join(', ')}`);
       print(`  ${verdict}`);
       print('');
-      results.push({ scenario, outcome, alerts: current.alerts, missing, families: Object.fromEntries(scenarioFamilies) });
+      results.push({
+        scenario,
+        outcome,
+        alerts: current.alerts,
+        missing,
+        families: Object.fromEntries(scenarioFamilies),
+      });
       current = undefined;
     },
   },
@@ -325,14 +404,18 @@ try {
   print(yellow(`secmon demo: ${error.message}`));
 }
 shop.send({ type: 'shutdown' });
-const shopExit = await Promise.race([once(shop, 'exit'), new Promise((r) => setTimeout(() => r('timeout'), 15_000))]);
+const shopExit = await Promise.race([
+  once(shop, 'exit'),
+  new Promise((r) => setTimeout(() => r('timeout'), 15_000)),
+]);
 if (shopExit === 'timeout') shop.kill('SIGKILL');
 if (collector) {
   // The collector batches and writes asynchronously: wait until its file holds every event and alert the
   // shop reported (or 20 s), so the summary describes what is on disk.
   const expected = [...familyCounts.values()].reduce((a, b) => a + b, 0) + allAlerts.length;
   const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline && countLogRecords(collector.files.events) < expected) await new Promise((r) => setTimeout(r, 250));
+  while (Date.now() < deadline && countLogRecords(collector.files.events) < expected)
+    await new Promise((r) => setTimeout(r, 250));
   await collector.stop();
 }
 shopLog.end();
@@ -362,21 +445,30 @@ const blocks = allAlerts.filter((a) => a.response?.enforced).length;
 const totalEvents = [...familyCounts.values()].reduce((a, b) => a + b, 0);
 out('');
 out(`  ${dim('events by family')}  ${formatFamilies(familyCounts)}  ${dim('total')} ${bold(totalEvents)}`);
-out(`  ${dim('alerts          ')}  ${bold(allAlerts.length)} from ${new Set(allAlerts.map((a) => a.ruleId)).size} rules · ${blocks} enforced block${blocks === 1 ? '' : 's'} (BlockList)`);
+out(
+  `  ${dim('alerts          ')}  ${bold(allAlerts.length)} from ${new Set(allAlerts.map((a) => a.ruleId)).size} rules · ${blocks} enforced block${blocks === 1 ? '' : 's'} (BlockList)`,
+);
 if (exportStats) {
   const lost = exportStats.dropped + exportStats.exportFailed;
   const exported = `${exportStats.exported} of ${exportStats.received} records exported (events and alerts)`;
-  out(`  ${dim('export          ')}  ${lost === 0 ? `${exported}, none lost` : yellow(`${exported}, ${lost} lost (queue full ${exportStats.dropped}, failed ${exportStats.exportFailed})`)}`);
+  out(
+    `  ${dim('export          ')}  ${lost === 0 ? `${exported}, none lost` : yellow(`${exported}, ${lost} lost (queue full ${exportStats.dropped}, failed ${exportStats.exportFailed})`)}`,
+  );
 }
 out('');
 out(bold('Files'));
 const files = collector ? collector.files : info.files;
+const pathWidth = Math.max(46, ...Object.values(files ?? {}).map((p) => rel(p).length + 1));
 for (const [label, path] of Object.entries(files ?? {})) {
   const size = existsSync(path) ? statSync(path).size : 0;
   const lines = size > 0 ? readFileSync(path, 'utf8').split('\n').filter(Boolean).length : 0;
-  out(`  ${rel(path).padEnd(46)} ${dim(`${label}: ${lines} OTLP JSON request line${lines === 1 ? '' : 's'}, ${(size / 1024).toFixed(1)} KiB`)}`);
+  out(
+    `  ${rel(path).padEnd(pathWidth)} ${dim(`${label}: ${lines} OTLP JSON request line${lines === 1 ? '' : 's'}, ${(size / 1024).toFixed(1)} KiB`)}`,
+  );
 }
-out(`  ${rel(join(outputDir, 'shop.log')).padEnd(46)} ${dim('the shop\'s own console (including its console alert action)')}`);
+out(
+  `  ${rel(join(outputDir, 'shop.log')).padEnd(pathWidth)} ${dim("the shop's own console (including its console alert action)")}`,
+);
 out('');
 
 // ---------------------------------------------------------------------------------------------------------
@@ -385,28 +477,44 @@ out('');
 // ---------------------------------------------------------------------------------------------------------
 const replayFile = collector ? collector.files.archive : info.files?.events;
 const cliDir = join(root, 'packages', 'cli');
-const analyzeArgs = ['--conditions=@secmon/source', '--import', './packages/cli/scripts/source-hooks.mjs', 'packages/cli/src/bin.ts', 'analyze'];
+const analyzeArgs = [
+  '--conditions=@secmon/source',
+  '--import',
+  './packages/cli/scripts/source-hooks.mjs',
+  'packages/cli/src/bin.ts',
+  'analyze',
+];
 let replay;
 if (replayFile && existsSync(replayFile) && existsSync(join(cliDir, 'src', 'bin.ts'))) {
-  const run = spawnSync(process.execPath, [...analyzeArgs, '--fail-on', 'never', '--no-progress', replayFile], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const run = spawnSync(
+    process.execPath,
+    [...analyzeArgs, '--fail-on', 'never', '--no-progress', replayFile],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   const report = run.stdout ?? '';
   // "CRITICAL  authn.account_takeover  Successful login after repeated failures": one line per rule that fired.
-  const rules = [...report.matchAll(/^(CRITICAL|HIGH|MEDIUM|LOW|INFORMATIONAL)\s+(\S+)\s+(.*)$/gm)].map((m) => ({ severity: m[1], ruleId: m[2], title: m[3] }));
+  const rules = [...report.matchAll(/^(CRITICAL|HIGH|MEDIUM|LOW|INFORMATIONAL)\s+(\S+)\s+(.*)$/gm)].map(
+    (m) => ({ severity: m[1], ruleId: m[2], title: m[3] }),
+  );
   const headline = report.split('\n').filter((l) => /^(secmon analyze:|rules:|\d+ alerts? from)/.test(l));
   replay = { exitCode: run.status, rules: rules.map((r) => r.ruleId), headline };
   out(bold('Offline replay') + dim(` (secmon analyze ${rel(replayFile)}: the same rules, on event time)`));
   if (run.status !== 0 || headline.length === 0) {
-    out(`  ${yellow(`secmon analyze exited with ${run.status}`)} ${dim(safe((run.stderr ?? '').split('\n')[0], 200))}`);
+    out(
+      `  ${yellow(`secmon analyze exited with ${run.status}`)} ${dim(safe((run.stderr ?? '').split('\n')[0], 200))}`,
+    );
   } else {
     for (const line of headline) out(`  ${safe(line, 200)}`);
     for (const r of rules) out(`  ${dim(r.severity.padEnd(9))} ${safe(r.ruleId, 60)}`);
     const live = new Set(allAlerts.map((a) => a.ruleId));
     const same = live.size === rules.length && rules.every((r) => live.has(r.ruleId));
-    out(`  ${same ? green('✔ the same rules fired as live') : yellow(`○ differs from the live run (live: ${[...live].sort().join(', ')})`)}`);
+    out(
+      `  ${same ? green('✔ the same rules fired as live') : yellow(`○ differs from the live run (live: ${[...live].sort().join(', ')})`)}`,
+    );
   }
   out('');
 }
@@ -416,10 +524,13 @@ if (replayFile) {
   // The repository's Node 24 (node_modules/.bin/node): the system's node may be too old to run TypeScript.
   const repoNode = join(root, 'node_modules', '.bin', 'node');
   const node = existsSync(repoNode) ? rel(repoNode) : 'node';
-  out(`  ${dim('# the full report: alerts by rule, top offending keys, a timeline (npx secmon analyze … once built)')}`);
+  out(
+    `  ${dim('# the full report: alerts by rule, top offending keys, a timeline (npx secmon analyze … once built)')}`,
+  );
   out(`  ${node} ${analyzeArgs.join(' ')} ${rel(replayFile)}`);
 }
-if (!collector) out(`  npm start -- --collector   ${dim('# the same story through the collector distribution')}`);
+if (!collector)
+  out(`  npm start -- --collector   ${dim('# the same story through the collector distribution')}`);
 out(`  ${dim('examples/express-shop/README.md explains what you just saw.')}`);
 
 const summary = {
@@ -442,7 +553,9 @@ const summary = {
   })),
 };
 // The summary for tools and the end-to-end test (JSON.stringify escapes every control character).
-await import('node:fs/promises').then((fs) => fs.writeFile(join(outputDir, 'summary.json'), JSON.stringify(summary, null, 2)));
+await import('node:fs/promises').then((fs) =>
+  fs.writeFile(join(outputDir, 'summary.json'), JSON.stringify(summary, null, 2)),
+);
 
 if (runError) {
   console.error(red(`secmon demo: the simulator failed: ${safe(runError.message, 500)}`));

@@ -30,12 +30,32 @@ export interface ShopOptions {
    * `MAX_QUEUE_SIZE`, `MAX_EXPORT_BATCH_SIZE`, `EXPORT_TIMEOUT`); unset ones keep secmon's burst-sized
    * defaults (`DEFAULT_SECURITY_LOG_PROCESSOR_OPTIONS`).
    */
-  logExport: {
-    scheduledDelayMillis?: number;
-    maxQueueSize?: number;
-    maxExportBatchSize?: number;
-    exportTimeoutMillis?: number;
-  };
+  logExport: BatchOptions;
+  /**
+   * The span batch processor's settings from `OTEL_BSP_*` (same four names). The SDK 3.x processors no
+   * longer read the environment themselves; unset ones keep the SDK's defaults.
+   */
+  spanExport: BatchOptions;
+}
+
+/** Settings of a batch processor, from the standard `OTEL_BLRP_*` / `OTEL_BSP_*` variables. */
+export interface BatchOptions {
+  scheduledDelayMillis?: number;
+  maxQueueSize?: number;
+  maxExportBatchSize?: number;
+  exportTimeoutMillis?: number;
+}
+
+/** `OTEL_<prefix>_SCHEDULE_DELAY`... as options; unset or invalid values are left out. */
+function batchOptions(env: NodeJS.ProcessEnv, prefix: 'BLRP' | 'BSP'): BatchOptions {
+  return Object.fromEntries(
+    Object.entries({
+      scheduledDelayMillis: positiveInt(env[`OTEL_${prefix}_SCHEDULE_DELAY`]),
+      maxQueueSize: positiveInt(env[`OTEL_${prefix}_MAX_QUEUE_SIZE`]),
+      maxExportBatchSize: positiveInt(env[`OTEL_${prefix}_MAX_EXPORT_BATCH_SIZE`]),
+      exportTimeoutMillis: positiveInt(env[`OTEL_${prefix}_EXPORT_TIMEOUT`]),
+    }).filter(([, v]) => v !== undefined),
+  );
 }
 
 /** A positive integer from the environment, or undefined when unset or invalid. */
@@ -63,13 +83,7 @@ export function readShopOptions(env: NodeJS.ProcessEnv = process.env): ShopOptio
     pseudonymKey: env.SECMON_PSEUDONYM_KEY || undefined,
     serviceName: env.OTEL_SERVICE_NAME || 'express-shop',
     environment: env.NODE_ENV || undefined,
-    logExport: Object.fromEntries(
-      Object.entries({
-        scheduledDelayMillis: positiveInt(env.OTEL_BLRP_SCHEDULE_DELAY),
-        maxQueueSize: positiveInt(env.OTEL_BLRP_MAX_QUEUE_SIZE),
-        maxExportBatchSize: positiveInt(env.OTEL_BLRP_MAX_EXPORT_BATCH_SIZE),
-        exportTimeoutMillis: positiveInt(env.OTEL_BLRP_EXPORT_TIMEOUT),
-      }).filter(([, v]) => v !== undefined),
-    ),
+    logExport: batchOptions(env, 'BLRP'),
+    spanExport: batchOptions(env, 'BSP'),
   };
 }

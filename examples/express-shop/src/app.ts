@@ -42,7 +42,8 @@ export function createShopApp(options: ShopAppOptions): Express {
     res.status(404).json({ error: 'not_found' });
   });
   const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
-    const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
+    const status =
+      typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
     if (status === 400 && (err as { type?: unknown }).type === 'entity.parse.failed') {
       context.security.input.validationFail({ fields: ['(body)'] });
     }

@@ -9,7 +9,12 @@ export const DEMO_USERS: readonly SeedUser[] = [
   { username: 'bob', email: 'bob@shop.example', role: 'customer', password: 'bob-Rides-7-bikes!' },
   { username: 'erin', email: 'erin@shop.example', role: 'customer', password: 'Erin.reads.9.novels' },
   { username: 'frank', email: 'frank@shop.example', role: 'customer', password: 'frank-Old-account-2019' },
-  { username: 'mallory', email: 'mallory@shop.example', role: 'customer', password: 'Mallory-tries-3-things' },
+  {
+    username: 'mallory',
+    email: 'mallory@shop.example',
+    role: 'customer',
+    password: 'Mallory-tries-3-things',
+  },
   { username: 'trudy', email: 'trudy@shop.example', role: 'customer', password: 'Trudy-buys-5-giftcards' },
   { username: 'carol', email: 'carol@shop.example', role: 'admin', password: 'Carol-admin-Passphrase-88' },
 ];

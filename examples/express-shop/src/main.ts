@@ -62,7 +62,8 @@ process.once('SIGINT', () => void stop(0));
 
 console.log(`express-shop listening on ${url}`);
 console.log(`  pipeline: ${telemetry.describe}`);
-if (telemetry.files) console.log(`  events and alerts: ${telemetry.files.events}\n  traces: ${telemetry.files.traces}`);
+if (telemetry.files)
+  console.log(`  events and alerts: ${telemetry.files.events}\n  traces: ${telemetry.files.traces}`);
 if (options.trustForwarded) console.log('  DEMO MODE: X-Forwarded-For is trusted from loopback peers');
 
 // The demo runner (scripts/demo.mjs) forks the shop and talks to it over IPC.
@@ -71,10 +72,10 @@ if (typeof process.send === 'function') {
     const reply = () => process.send?.({ type: 'reply', id: message.id });
     if (message.type === 'sync') reply();
     else if (message.type === 'flush') {
-      const replyWithStats = () => process.send?.({ type: 'reply', id: message.id, exportStats: telemetry.exportStats() });
+      const replyWithStats = () =>
+        process.send?.({ type: 'reply', id: message.id, exportStats: telemetry.exportStats() });
       telemetry.forceFlush().then(replyWithStats, replyWithStats);
-    }
-    else if (message.type === 'shutdown') void stop(0);
+    } else if (message.type === 'shutdown') void stop(0);
   });
   process.send({
     type: 'ready',

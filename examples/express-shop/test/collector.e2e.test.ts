@@ -35,7 +35,8 @@ suite('the demo through the collector (npm start -- --collector)', () => {
     expect(records.filter((r) => r.eventName === 'secmon.authn.login_fail').length).toBeGreaterThan(50);
     const alerts = records.filter((r) => r.eventName === 'secmon.alert');
     const expected = run.summary.scenarios.flatMap((s) => s.expectedRules);
-    for (const rule of expected) expect(alerts.map((a) => a.attributes['security_rule.uuid'])).toContain(rule);
+    for (const rule of expected)
+      expect(alerts.map((a) => a.attributes['security_rule.uuid'])).toContain(rule);
     expect(records.some((r) => r.attributes['ocsf.class_uid'] !== undefined)).toBe(true);
   });
 
@@ -46,10 +47,16 @@ suite('the demo through the collector (npm start -- --collector)', () => {
   });
 
   it('should never write a password or a card number', () => {
-    const files = [...readdirSync(run.outputDir).filter((f) => f.endsWith('.jsonl') || f.endsWith('.log')).map((f) => join(run.outputDir, f)), join(run.outputDir, 'collector-archive', 'security-events.jsonl')];
+    const files = [
+      ...readdirSync(run.outputDir)
+        .filter((f) => f.endsWith('.jsonl') || f.endsWith('.log'))
+        .map((f) => join(run.outputDir, f)),
+      join(run.outputDir, 'collector-archive', 'security-events.jsonl'),
+    ];
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
-      for (const secret of [...DEMO_PASSWORDS_FOR_TEST, ...CARDS]) expect(text.includes(secret), `${secret} in ${file}`).toBe(false);
+      for (const secret of [...DEMO_PASSWORDS_FOR_TEST, ...CARDS])
+        expect(text.includes(secret), `${secret} in ${file}`).toBe(false);
     }
   });
 });

@@ -50,7 +50,9 @@ describe('the demo (npm start)', () => {
   });
 
   it('should record every 404 of the scanner as secmon.access.not_found (what forced-browsing rules count)', () => {
-    const notFound = records.filter((r) => r.eventName === 'secmon.access.not_found' && r.attributes['client.address'] === '203.0.113.120');
+    const notFound = records.filter(
+      (r) => r.eventName === 'secmon.access.not_found' && r.attributes['client.address'] === '203.0.113.120',
+    );
     expect(notFound.length).toBeGreaterThanOrEqual(20);
     expect(notFound[0]?.attributes['http.response.status_code']).toBe(404);
     // One event per 404, never an alert-kind event per 404 (that would flood a SIEM).
@@ -58,7 +60,9 @@ describe('the demo (npm start)', () => {
   });
 
   it('should run the rules with the resource of the records (service.name groups credential stuffing)', () => {
-    const stuffing = run.summary.scenarios.find((s) => s.id === 'credential-stuffing')?.alerts.find((a) => a.ruleId === 'authn.credential_stuffing');
+    const stuffing = run.summary.scenarios
+      .find((s) => s.id === 'credential-stuffing')
+      ?.alerts.find((a) => a.ruleId === 'authn.credential_stuffing');
     expect(stuffing?.group).toEqual({ 'service.name': 'express-shop' });
     expect(records.every((r) => r.resource['service.name'] === 'express-shop')).toBe(true);
   });
@@ -66,16 +70,21 @@ describe('the demo (npm start)', () => {
   it('should write each alert as a secmon.alert log record and a linked secmon.alert span', () => {
     const alertRecords = records.filter((r) => r.eventName === 'secmon.alert');
     const ruleIds = new Set(alertRecords.map((r) => r.attributes['security_rule.uuid']));
-    for (const scenario of run.summary.scenarios) for (const rule of scenario.expectedRules) expect(ruleIds).toContain(rule);
+    for (const scenario of run.summary.scenarios)
+      for (const rule of scenario.expectedRules) expect(ruleIds).toContain(rule);
     const alertSpans = readSpans(run.summary.files.traces).filter((s) => s.name === 'secmon.alert');
     expect(alertSpans.length).toBe(alertRecords.length);
     // Each alert span leads back to the evidence: its links are the spans of the requests whose events
     // contributed, and the alert record carries the alert span's ids.
-    const eventSpans = new Set(records.filter((r) => r.eventName !== 'secmon.alert').map((r) => `${r.traceId}/${r.spanId}`));
+    const eventSpans = new Set(
+      records.filter((r) => r.eventName !== 'secmon.alert').map((r) => `${r.traceId}/${r.spanId}`),
+    );
     for (const span of alertSpans) {
       expect(span.links.length, String(span.attributes['security_rule.uuid'])).toBeGreaterThan(0);
       for (const link of span.links) expect(eventSpans).toContain(`${link.traceId}/${link.spanId}`);
-      const record = alertRecords.find((r) => r.attributes['secmon.alert.id'] === span.attributes['secmon.alert.id']);
+      const record = alertRecords.find(
+        (r) => r.attributes['secmon.alert.id'] === span.attributes['secmon.alert.id'],
+      );
       expect(record?.spanId).toBe(span.spanId);
     }
   });
@@ -86,7 +95,8 @@ describe('the demo (npm start)', () => {
     for (const scenario of benign) expect(scenario.alerts).toEqual([]);
     const benignAddresses = SCENARIOS.filter((s) => s.kind === 'benign').flatMap((s) => s.addresses);
     for (const alert of records.filter((r) => r.eventName === 'secmon.alert')) {
-      for (const value of strings(alert.attributes['client.address'])) expect(benignAddresses).not.toContain(value);
+      for (const value of strings(alert.attributes['client.address']))
+        expect(benignAddresses).not.toContain(value);
     }
   });
 
@@ -100,7 +110,10 @@ describe('the demo (npm start)', () => {
       enforced: true,
     });
     const refusals = records.filter(
-      (r) => r.eventName === 'secmon.authz.fail' && r.attributes['error.type'] === 'blocked' && r.attributes['client.address'] === '203.0.113.66',
+      (r) =>
+        r.eventName === 'secmon.authz.fail' &&
+        r.attributes['error.type'] === 'blocked' &&
+        r.attributes['client.address'] === '203.0.113.66',
     );
     expect(refusals.length).toBe(brute?.statuses[429]);
     expect(refusals[0]?.attributes['security_rule.uuid']).toBe('authn.brute_force.client');
@@ -128,7 +141,18 @@ describe('the demo (npm start)', () => {
   });
 
   it('should record security events of every family the story touches', () => {
-    for (const family of ['authn', 'session', 'authz', 'access', 'user', 'config', 'payment', 'sensitive', 'input', 'malicious']) {
+    for (const family of [
+      'authn',
+      'session',
+      'authz',
+      'access',
+      'user',
+      'config',
+      'payment',
+      'sensitive',
+      'input',
+      'malicious',
+    ]) {
       expect(run.summary.families[family] ?? 0, family).toBeGreaterThan(0);
     }
     expect(records.filter((r) => r.eventName !== 'secmon.alert').length).toBeGreaterThan(100);
@@ -164,9 +188,14 @@ describe('the demo (npm start)', () => {
   });
 
   it('should never write a password or a card number to any output', () => {
-    const outputs = readdirSync(run.outputDir).map((f) => ({ name: f, text: readFileSync(join(run.outputDir, f), 'utf8') }));
+    const outputs = readdirSync(run.outputDir).map((f) => ({
+      name: f,
+      text: readFileSync(join(run.outputDir, f), 'utf8'),
+    }));
     outputs.push({ name: 'stdout', text: run.stdout }, { name: 'stderr', text: run.stderr });
-    expect(outputs.map((o) => o.name)).toEqual(expect.arrayContaining(['security-events.otlp.jsonl', 'traces.otlp.jsonl', 'shop.log']));
+    expect(outputs.map((o) => o.name)).toEqual(
+      expect.arrayContaining(['security-events.otlp.jsonl', 'traces.otlp.jsonl', 'shop.log']),
+    );
     for (const { name, text } of outputs) {
       for (const secret of SECRETS) expect(text.includes(secret), `${secret} in ${name}`).toBe(false);
     }

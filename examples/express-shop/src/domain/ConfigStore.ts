@@ -14,14 +14,19 @@ const ENTRIES: readonly (readonly [string, ConfigEntry])[] = [
   ['payments.max_amount_cents', { value: '50000', secret: false, valid: (v) => /^\d{1,7}$/.test(v) }],
   ['shop.maintenance_mode', { value: 'false', secret: false, valid: (v) => v === 'true' || v === 'false' }],
   ['security.session_ttl_minutes', { value: '30', secret: false, valid: (v) => /^\d{1,4}$/.test(v) }],
-  ['payments.gateway_api_key', { value: 'sk_test_demo', secret: true, valid: (v) => /^[\w-]{8,128}$/.test(v) }],
+  [
+    'payments.gateway_api_key',
+    { value: 'sk_test_demo', secret: true, valid: (v) => /^[\w-]{8,128}$/.test(v) },
+  ],
 ];
 
 /**
  * Keys whose values may appear in `config.change` events (`configValueKeys` of SecurityEvents): every key
  * that is not a secret. Values of the others are never logged.
  */
-export const CONFIG_KEYS_WITH_LOGGABLE_VALUES: readonly string[] = ENTRIES.filter(([, e]) => !e.secret).map(([k]) => k);
+export const CONFIG_KEYS_WITH_LOGGABLE_VALUES: readonly string[] = ENTRIES.filter(([, e]) => !e.secret).map(
+  ([k]) => k,
+);
 
 /** The shop's runtime configuration, changeable by admins. */
 export class ConfigStore {

@@ -43,9 +43,14 @@ export class PasswordHasher {
   async hash(password: string): Promise<string> {
     const salt = randomBytes(SALT_LENGTH);
     const key = await derive(password, salt, this._log2Cost);
-    return ['scrypt', this._log2Cost, BLOCK_SIZE, PARALLELISM, salt.toString('base64'), key.toString('base64')].join(
-      '$',
-    );
+    return [
+      'scrypt',
+      this._log2Cost,
+      BLOCK_SIZE,
+      PARALLELISM,
+      salt.toString('base64'),
+      key.toString('base64'),
+    ].join('$');
   }
 
   /** True when `password` matches `stored`. Malformed stored values never match. */

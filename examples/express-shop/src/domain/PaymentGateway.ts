@@ -8,7 +8,8 @@ export interface CardDetails {
 }
 
 /** Decline categories: what `error.type` of `secmon.payment.fail` carries. */
-export type DeclineReason = 'card_declined' | 'insufficient_funds' | 'expired_card' | 'incorrect_cvc' | 'invalid_card';
+export type DeclineReason =
+  'card_declined' | 'insufficient_funds' | 'expired_card' | 'incorrect_cvc' | 'invalid_card';
 
 export type ChargeResult = { ok: true; chargeId: string } | { ok: false; reason: DeclineReason };
 
@@ -60,6 +61,8 @@ export class PaymentGateway {
     }
     if (amountCents <= 0) return { ok: false, reason: 'card_declined' };
     const outcome = OUTCOMES.get(number) ?? 'card_declined';
-    return outcome === 'approved' ? { ok: true, chargeId: `ch_${randomUUID().slice(0, 12)}` } : { ok: false, reason: outcome };
+    return outcome === 'approved'
+      ? { ok: true, chargeId: `ch_${randomUUID().slice(0, 12)}` }
+      : { ok: false, reason: outcome };
   }
 }

@@ -60,7 +60,9 @@ export class SessionStore {
    * The live session for a cookie value, or why there is none: `missing` (no or forged cookie) or `expired`
    * (a once-valid session used after its end: `session_use_after_expire`).
    */
-  resolve(cookie: string | undefined): { session: Session } | { session: undefined; reason: 'missing' | 'expired' } {
+  resolve(
+    cookie: string | undefined,
+  ): { session: Session } | { session: undefined; reason: 'missing' | 'expired' } {
     if (!cookie) return { session: undefined, reason: 'missing' };
     const dot = cookie.lastIndexOf('.');
     if (dot <= 0) return { session: undefined, reason: 'missing' };

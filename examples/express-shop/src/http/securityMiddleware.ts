@@ -52,7 +52,10 @@ export function securityMiddleware(options: SecurityMiddlewareOptions): Security
   // One answer to "who is the client": the address the instrumentation resolved for this request, so that
   // the address in the events, in the alert's group and in the block list are the same.
   const clientAddress = (): string | undefined => getSecurityContext()?.clientAddress;
-  const refuseBlockedClients = blockListMiddleware<Request>(options.blockList, { clientAddress, statusCode: 429 });
+  const refuseBlockedClients = blockListMiddleware<Request>(options.blockList, {
+    clientAddress,
+    statusCode: 429,
+  });
   const refuseLockedUsers = blockListMiddleware<Request>(options.blockList, {
     clientAddress,
     userId: (req) => userOf(req)?.id,

@@ -7,7 +7,10 @@ export interface BodyCheck<T> {
   extraneous: string[];
 }
 
-type FieldSpec = { type: 'string'; max: number; min?: number; pattern?: RegExp } | { type: 'integer'; min: number; max: number } | { type: 'object' };
+type FieldSpec =
+  | { type: 'string'; max: number; min?: number; pattern?: RegExp }
+  | { type: 'integer'; min: number; max: number }
+  | { type: 'object' };
 
 /**
  * Checks a parsed JSON body: exactly the expected fields, with the right types and bounded sizes.
@@ -24,7 +27,12 @@ export function checkBody<T>(body: unknown, spec: Record<keyof T & string, Field
   for (const [key, field] of Object.entries(spec) as [string, FieldSpec][]) {
     const v = record[key];
     if (field.type === 'string') {
-      if (typeof v !== 'string' || v.length > field.max || v.length < (field.min ?? 1) || (field.pattern && !field.pattern.test(v))) {
+      if (
+        typeof v !== 'string' ||
+        v.length > field.max ||
+        v.length < (field.min ?? 1) ||
+        (field.pattern && !field.pattern.test(v))
+      ) {
         invalid.push(key);
       }
     } else if (field.type === 'integer') {
@@ -33,5 +41,7 @@ export function checkBody<T>(body: unknown, spec: Record<keyof T & string, Field
       invalid.push(key);
     }
   }
-  return invalid.length === 0 && extraneous.length === 0 ? { value: record as T, invalid, extraneous } : { invalid, extraneous };
+  return invalid.length === 0 && extraneous.length === 0
+    ? { value: record as T, invalid, extraneous }
+    : { invalid, extraneous };
 }

@@ -14,7 +14,12 @@ export function adminRoutes(ctx: ShopContext): Router {
       next();
       return;
     }
-    ctx.security.authz.fail({ reason: 'forbidden', resourceType: 'admin', resourceId: req.path, statusCode: 403 });
+    ctx.security.authz.fail({
+      reason: 'forbidden',
+      resourceType: 'admin',
+      resourceId: req.path,
+      statusCode: 403,
+    });
     res.status(403).json({ error: 'forbidden' });
   });
 
@@ -80,7 +85,12 @@ export function adminRoutes(ctx: ShopContext): Router {
       return;
     }
     // Values only for keys listed in configValueKeys (never a secret): see startTelemetry.ts.
-    ctx.security.config.change({ key: update.key, secret: update.secret, previousValue: update.previous, newValue: update.current });
+    ctx.security.config.change({
+      key: update.key,
+      secret: update.secret,
+      previousValue: update.previous,
+      newValue: update.current,
+    });
     res.json({ key: update.key, value: update.secret ? '********' : update.current });
   });
 

@@ -53,7 +53,12 @@ export function authRoutes(ctx: ShopContext): Router {
     const success = { login: username, userId: result.user.id, method: 'password', sessionId: session.id };
     if (failedAttempts > 0) ctx.security.authn.loginSuccessAfterFail({ ...success, failedAttempts });
     else ctx.security.authn.loginSuccess(success);
-    res.cookie(SESSION_COOKIE, cookie, { httpOnly: true, sameSite: 'strict', secure: ctx.secureCookies, path: '/' });
+    res.cookie(SESSION_COOKIE, cookie, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: ctx.secureCookies,
+      path: '/',
+    });
     res.json({ user: toPublicUser(result.user) });
   });
 

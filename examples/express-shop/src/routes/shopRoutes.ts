@@ -48,7 +48,12 @@ export function shopRoutes(ctx: ShopContext): Router {
     const result = ctx.gateway.charge(amountCents, cardCheck.value);
     if (!result.ok) {
       // The decline category and the provider: never the card number, expiry or CVC.
-      ctx.security.payment.fail({ reason: result.reason, provider: ctx.gateway.name, amount: amountCents / 100, currency });
+      ctx.security.payment.fail({
+        reason: result.reason,
+        provider: ctx.gateway.name,
+        amount: amountCents / 100,
+        currency,
+      });
       res.status(402).json({ error: 'payment_declined', reason: result.reason });
       return;
     }
@@ -72,7 +77,12 @@ export function shopRoutes(ctx: ShopContext): Router {
     }
     // Object-level access control: the owner, support and admins only.
     if (!user || (order.userId !== user.id && user.role === 'customer')) {
-      ctx.security.authz.fail({ reason: 'forbidden', resourceType: 'order', resourceId: order.id, statusCode: 403 });
+      ctx.security.authz.fail({
+        reason: 'forbidden',
+        resourceType: 'order',
+        resourceId: order.id,
+        statusCode: 403,
+      });
       res.status(403).json({ error: 'forbidden' });
       return;
     }

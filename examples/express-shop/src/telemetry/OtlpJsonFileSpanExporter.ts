@@ -19,13 +19,19 @@ export class OtlpJsonFileSpanExporter implements SpanExporter {
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     const bytes = JsonTraceSerializer.serializeRequest(spans);
     if (!bytes) {
-      resultCallback({ code: ExportResultCode.FAILED, error: new Error('otlp-json-file: serialisation failed') });
+      resultCallback({
+        code: ExportResultCode.FAILED,
+        error: new Error('otlp-json-file: serialisation failed'),
+      });
       return;
     }
     this._file.append(bytes).then(
       () => resultCallback({ code: ExportResultCode.SUCCESS }),
       (error: unknown) =>
-        resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) }),
+        resultCallback({
+          code: ExportResultCode.FAILED,
+          error: error instanceof Error ? error : new Error(String(error)),
+        }),
     );
   }
 

@@ -13,7 +13,9 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace';
  * compression come from the standard `OTEL_EXPORTER_OTLP_*` variables, read by the exporters themselves.
  */
 export function otlpLogExporterFromEnv(env: NodeJS.ProcessEnv = process.env): LogRecordExporter {
-  switch ((env.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf').trim()) {
+  switch (
+    (env.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf').trim()
+  ) {
     case 'grpc':
       return new GrpcLogExporter();
     case 'http/json':
@@ -24,7 +26,9 @@ export function otlpLogExporterFromEnv(env: NodeJS.ProcessEnv = process.env): Lo
 }
 
 export function otlpTraceExporterFromEnv(env: NodeJS.ProcessEnv = process.env): SpanExporter {
-  switch ((env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf').trim()) {
+  switch (
+    (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf').trim()
+  ) {
     case 'grpc':
       return new GrpcTraceExporter();
     case 'http/json':

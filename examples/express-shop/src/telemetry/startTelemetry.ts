@@ -46,7 +46,10 @@ export interface ShopTelemetry {
 }
 
 /** What the demo view shows as the response taken for an alert. */
-function responseOf(alert: Alert, blockList: BlockList): Extract<DemoFeedMessage, { type: 'alert' }>['response'] {
+function responseOf(
+  alert: Alert,
+  blockList: BlockList,
+): Extract<DemoFeedMessage, { type: 'alert' }>['response'] {
   const response = alert.rule.response;
   if (!response) return undefined;
   let target: string | undefined;
@@ -117,7 +120,7 @@ export async function startTelemetry(options: ShopOptions): Promise<ShopTelemetr
     actions: [new ConsoleAlertAction()],
   });
   const exporting = createSecurityLogProcessor({ exporter: logExporter, ...options.logExport });
-  const spanProcessor = new BatchSpanProcessor({ exporter: spanExporter });
+  const spanProcessor = new BatchSpanProcessor({ exporter: spanExporter, ...options.spanExport });
 
   // NodeSDK's resource detectors, run here and awaited: some attributes (host.id) arrive asynchronously, and
   // the rules processor reads each record's resource as it is emitted (credential stuffing is grouped by

@@ -12,9 +12,15 @@ describe('PaymentGateway', () => {
 
   it('should decline the declining test cards with their reason', () => {
     expect(gateway.charge(100, card(TEST_CARDS.declined))).toEqual({ ok: false, reason: 'card_declined' });
-    expect(gateway.charge(100, card(TEST_CARDS.insufficientFunds))).toEqual({ ok: false, reason: 'insufficient_funds' });
+    expect(gateway.charge(100, card(TEST_CARDS.insufficientFunds))).toEqual({
+      ok: false,
+      reason: 'insufficient_funds',
+    });
     expect(gateway.charge(100, card(TEST_CARDS.expired))).toEqual({ ok: false, reason: 'expired_card' });
-    expect(gateway.charge(100, card(TEST_CARDS.incorrectCvc))).toEqual({ ok: false, reason: 'incorrect_cvc' });
+    expect(gateway.charge(100, card(TEST_CARDS.incorrectCvc))).toEqual({
+      ok: false,
+      reason: 'incorrect_cvc',
+    });
     expect(gateway.charge(100, card('4111111111111111'))).toEqual({ ok: false, reason: 'card_declined' });
   });
 

@@ -20,7 +20,8 @@ function plain(value: AnyValue | undefined): Plain {
   if (value.intValue !== undefined) return Number(value.intValue);
   if (value.doubleValue !== undefined) return value.doubleValue;
   if (value.arrayValue) return (value.arrayValue.values ?? []).map(plain);
-  if (value.kvlistValue) return Object.fromEntries((value.kvlistValue.values ?? []).map((kv) => [kv.key, plain(kv.value)]));
+  if (value.kvlistValue)
+    return Object.fromEntries((value.kvlistValue.values ?? []).map((kv) => [kv.key, plain(kv.value)]));
   return value.bytesValue;
 }
 
@@ -45,7 +46,8 @@ export interface FileSpan {
 }
 
 type KeyValues = { key: string; value: AnyValue }[] | undefined;
-const attrs = (kvs: KeyValues): Record<string, Plain> => Object.fromEntries((kvs ?? []).map((kv) => [kv.key, plain(kv.value)]));
+const attrs = (kvs: KeyValues): Record<string, Plain> =>
+  Object.fromEntries((kvs ?? []).map((kv) => [kv.key, plain(kv.value)]));
 
 function lines(path: string): unknown[] {
   if (!existsSync(path)) return [];
@@ -58,7 +60,21 @@ function lines(path: string): unknown[] {
 /** Reads a file of ExportLogsServiceRequest lines (our file exporter's or the collector's). */
 export function readLogRecords(path: string): FileLogRecord[] {
   const out: FileLogRecord[] = [];
-  for (const request of lines(path) as { resourceLogs?: { resource?: { attributes?: KeyValues }; scopeLogs?: { logRecords?: { eventName?: string; severityNumber?: number; body?: AnyValue; attributes?: KeyValues; traceId?: string; spanId?: string }[] }[] }[] }[]) {
+  for (const request of lines(path) as {
+    resourceLogs?: {
+      resource?: { attributes?: KeyValues };
+      scopeLogs?: {
+        logRecords?: {
+          eventName?: string;
+          severityNumber?: number;
+          body?: AnyValue;
+          attributes?: KeyValues;
+          traceId?: string;
+          spanId?: string;
+        }[];
+      }[];
+    }[];
+  }[]) {
     for (const rl of request.resourceLogs ?? []) {
       const resource = attrs(rl.resource?.attributes);
       for (const sl of rl.scopeLogs ?? []) {
@@ -82,11 +98,29 @@ export function readLogRecords(path: string): FileLogRecord[] {
 /** Reads a file of ExportTraceServiceRequest lines. */
 export function readSpans(path: string): FileSpan[] {
   const out: FileSpan[] = [];
-  for (const request of lines(path) as { resourceSpans?: { scopeSpans?: { spans?: { name: string; traceId: string; spanId: string; attributes?: KeyValues; links?: { traceId: string; spanId: string }[] }[] }[] }[] }[]) {
+  for (const request of lines(path) as {
+    resourceSpans?: {
+      scopeSpans?: {
+        spans?: {
+          name: string;
+          traceId: string;
+          spanId: string;
+          attributes?: KeyValues;
+          links?: { traceId: string; spanId: string }[];
+        }[];
+      }[];
+    }[];
+  }[]) {
     for (const rs of request.resourceSpans ?? []) {
       for (const ss of rs.scopeSpans ?? []) {
         for (const s of ss.spans ?? []) {
-          out.push({ name: s.name, traceId: s.traceId, spanId: s.spanId, attributes: attrs(s.attributes), links: s.links ?? [] });
+          out.push({
+            name: s.name,
+            traceId: s.traceId,
+            spanId: s.spanId,
+            attributes: attrs(s.attributes),
+            links: s.links ?? [],
+          });
         }
       }
     }

@@ -17,4 +17,8 @@ export const DEMO_PASSWORDS_FOR_TEST: readonly string[] = [
 ];
 
 /** Every card number the simulation submits. None may appear in any output. */
-export const CARDS: readonly string[] = [...TESTED_CARDS, SIM_CARDS.approved.number, SIM_CARDS.insufficientFunds.number];
+export const CARDS: readonly string[] = [
+  ...TESTED_CARDS,
+  SIM_CARDS.approved.number,
+  SIM_CARDS.insufficientFunds.number,
+];

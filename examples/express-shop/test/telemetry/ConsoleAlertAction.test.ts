@@ -28,13 +28,19 @@ describe('ConsoleAlertAction', () => {
   describe('send', () => {
     it('should print one line with the rule, severity, group, count and response', async () => {
       const lines: string[] = [];
-      await new ConsoleAlertAction({ write: (l) => lines.push(l) }).send(alertFor('/.env'), new AbortController().signal);
+      await new ConsoleAlertAction({ write: (l) => lines.push(l) }).send(
+        alertFor('/.env'),
+        new AbortController().signal,
+      );
       expect(lines).toEqual(['secmon ALERT [medium] shop.probe url.path=/.env count=1 response=review']);
     });
 
     it('should print attacker-controlled group values escaped, on one line', async () => {
       const lines: string[] = [];
-      await new ConsoleAlertAction({ write: (l) => lines.push(l) }).send(alertFor('/x\r\nsecmon ALERT forged\u001b[2J'), new AbortController().signal);
+      await new ConsoleAlertAction({ write: (l) => lines.push(l) }).send(
+        alertFor('/x\r\nsecmon ALERT forged\u001b[2J'),
+        new AbortController().signal,
+      );
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain('url.path=/x\\r\\nsecmon ALERT forged\\u{1b}[2J');
       // eslint-disable-next-line no-control-regex -- asserting their absence
