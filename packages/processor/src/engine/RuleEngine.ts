@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ATTR_LOG_RECORD_UID } from '@secmon/semconv';
 import { compileCondition, type ValueTest } from '../internal/compileCondition.js';
+import { CountSlab, HEADER, MAX_RING, MODE_EVIDENCE, MODE_PLAIN, MODE_SPILLED, PAGE_MASK, PAGE_SHIFT, PAGE_SLOTS } from '../internal/CountSlab.js';
 import { microsToNanoString, millisToNanoString, toUnixMicros } from '../internal/time.js';
 import type { Rule } from '../rules/Rule.js';
 import { NoopStateStore } from '../store/NoopStateStore.js';
@@ -235,6 +236,8 @@ interface CompiledRule {
   /** temporal_ordered: per step, its event names and conditions. */
   readonly steps: readonly { readonly events: ReadonlySet<string>; readonly where: readonly CompiledPredicate[]; readonly count: number }[];
   readonly groups: Map<string, Group>;
+  /** event_count: the groups, in slots (see CountSlab); `groups` stays empty. Null for the other types. */
+  readonly slab: CountSlab | null;
   /** The CLOCK hand: one live iterator kept across evictions (a fresh iterator per eviction would rescan the
    * tombstones that deletions leave at the front of the Map: measured 35 µs per event under churn). */
   hand: MapIterator<[string, Group]> | undefined;
@@ -355,7 +358,7 @@ export class RuleEngine {
   /** A snapshot of the counters. */
   stats(): RuleEngineStats {
     let groups = 0;
-    for (const c of this._compiled) groups += c.groups.size;
+    for (const c of this._compiled) groups += c.slab !== null ? c.slab.size : c.groups.size;
     this._stats.groups = groups;
     return { ...this._stats };
   }
@@ -424,6 +427,7 @@ export class RuleEngine {
   reset(): void {
     for (const c of this._compiled) {
       c.groups.clear();
+      c.slab?.clear();
       c.hand = undefined;
       c.suppressions.clear();
     }
@@ -481,33 +485,9 @@ export class RuleEngine {
 
   private _apply(c: CompiledRule, key: string, t: number, values: readonly string[], step: number, ev: Ev, name: string, record: boolean): void {
     this._key = key;
-    const g = c.groups.get(key);
-    let created = false;
-    if (g === undefined) {
-      if (c.groups.size >= this._maxGroups) this._evictOne(c);
-      created = true;
-    } else {
-      g.ref = true;
-    }
     let d: Detection | undefined;
-    if (c.kind === KIND_EVENT_COUNT) {
-      if (created) {
-        const cg = new CountGroup(t);
-        if (typeof ev !== 'string' || ev !== c.firstEventName) cg.evs = [ev];
-        c.groups.set(key, cg);
-        if (c.threshold <= 1) d = this._countDetect(c, cg, 0);
-      } else {
-        d = this._applyCount(c, g as CountGroup, t, ev);
-      }
-    } else if (c.kind === KIND_VALUE_COUNT) {
-      let vg = g as ValueGroup | undefined;
-      if (vg === undefined) c.groups.set(key, (vg = new ValueGroup(c.rule.fields.length)));
-      d = this._applyValues(c, vg, t, values, ev);
-    } else {
-      let tg = g as TemporalGroup | undefined;
-      if (tg === undefined) c.groups.set(key, (tg = new TemporalGroup(c.steps.length)));
-      d = this._applyTemporal(c, tg, t, step, ev);
-    }
+    if (c.slab !== null) d = this._applySlab(c, c.slab, key, t, ev);
+    else d = this._applyObject(c, key, t, values, step, ev);
 
     if (record && this._shared) {
       try {
@@ -530,6 +510,24 @@ export class RuleEngine {
     }
 
     if (d !== undefined) this._detected(c, key, d, name);
+  }
+
+  /** Groups held as objects (value_count, temporal_ordered). */
+  private _applyObject(c: CompiledRule, key: string, t: number, values: readonly string[], step: number, ev: Ev): Detection | undefined {
+    const g = c.groups.get(key);
+    if (g === undefined) {
+      if (c.groups.size >= this._maxGroups) this._evictOne(c);
+    } else {
+      g.ref = true;
+    }
+    if (c.kind === KIND_VALUE_COUNT) {
+      let vg = g as ValueGroup | undefined;
+      if (vg === undefined) c.groups.set(key, (vg = new ValueGroup(c.rule.fields.length)));
+      return this._applyValues(c, vg, t, values, ev);
+    }
+    let tg = g as TemporalGroup | undefined;
+    if (tg === undefined) c.groups.set(key, (tg = new TemporalGroup(c.steps.length)));
+    return this._applyTemporal(c, tg, t, step, ev);
   }
 
   // --- event_count -----------------------------------------------------------------------------------
@@ -602,6 +600,156 @@ export class RuleEngine {
     g.n = 0;
     g.evs = null;
     return d;
+  }
+
+  /**
+   * `event_count` on slots (CountSlab): the same algorithm as `_applyCount`, on a ring of times. Pruning
+   * moves the ring's head instead of shifting (the benign case: each event prunes the previous one).
+   */
+  private _applySlab(c: CompiledRule, s: CountSlab, key: string, t: number, ev: Ev): Detection | undefined {
+    let slot = s.slots.get(key);
+    let page: Float64Array;
+    let off: number;
+    if (slot === undefined) {
+      slot = s.allocate(key, this._maxGroups);
+      if (slot < 0) slot = this._evictSlot(s, key);
+      page = s.pages[slot >> PAGE_SHIFT]!;
+      off = (slot & PAGE_MASK) * s.stride;
+      page[off] = 0;
+      page[off + 1] = 0;
+      page[off + 2] = 0;
+      page[off + 3] = MODE_PLAIN;
+    } else {
+      page = s.pages[slot >> PAGE_SHIFT]!;
+      off = (slot & PAGE_MASK) * s.stride;
+      page[off + 2] = 1;
+    }
+    const mode = page[off + 3]!;
+    if (mode === MODE_SPILLED) return this._applyCount(c, s.spilled.get(slot) as CountGroup, t, ev);
+    const R = s.ring;
+    const base = off + HEADER;
+    let n = page[off]!;
+    let head = page[off + 1]!;
+    if (n > 0) {
+      let last = head + n - 1;
+      if (last >= R) last -= R;
+      const max = page[base + last]!;
+      if (t < max - c.tolMicros) {
+        this._stats.lateEvents++;
+        return undefined;
+      }
+      // Events older than (newest - tolerance - window) can never share a window with a future event.
+      const cutoff = (t > max ? t : max) - c.tolMicros - c.windowMicros;
+      while (n > 0 && page[base + head]! < cutoff) {
+        head = head + 1 === R ? 0 : head + 1;
+        n--;
+      }
+    }
+    let evs: unknown[] | null = null;
+    const evBase = (slot & PAGE_MASK) * R;
+    if (mode === MODE_EVIDENCE || typeof ev !== 'string' || ev !== c.firstEventName) {
+      const pi = slot >> PAGE_SHIFT;
+      evs = s.evPages[pi] ??= new Array<unknown>(PAGE_SLOTS * R).fill(null);
+      if (mode !== MODE_EVIDENCE) {
+        for (let i = 0; i < R; i++) evs[evBase + i] = c.firstEventName;
+        page[off + 3] = MODE_EVIDENCE;
+      }
+    }
+    if (n === R) {
+      // Full ring (out-of-order bursts, or a threshold above MAX_RING): this group moves to the general layout.
+      const g = new CountGroup(0);
+      g.n = n;
+      if (evs !== null) g.evs = [];
+      for (let i = 0; i < n; i++) {
+        const q = head + i >= R ? head + i - R : head + i;
+        g.times[i] = page[base + q]!;
+        if (evs !== null) g.evs!.push(evs[evBase + q] as Ev);
+      }
+      s.spilled.set(slot, g);
+      page[off + 3] = MODE_SPILLED;
+      return this._applyCount(c, g, t, ev);
+    }
+    // Stable insertion from the newest end (in order: no move).
+    let p = n;
+    while (p > 0) {
+      const q = head + p - 1 >= R ? head + p - 1 - R : head + p - 1;
+      const x = page[base + q]!;
+      if (x <= t) break;
+      const w = q + 1 === R ? 0 : q + 1;
+      page[base + w] = x;
+      if (evs !== null) evs[evBase + w] = evs[evBase + q];
+      p--;
+    }
+    const w = head + p >= R ? head + p - R : head + p;
+    page[base + w] = t;
+    if (evs !== null) evs[evBase + w] = ev;
+    n++;
+    page[off] = n;
+    page[off + 1] = head;
+    const N = c.threshold;
+    if (n < N) return undefined;
+    const W = c.windowMicros;
+    const hi = p < n - N ? p : n - N;
+    for (let i = p - N + 1 > 0 ? p - N + 1 : 0; i <= hi; i++) {
+      const a = head + i >= R ? head + i - R : head + i;
+      const b = head + i + N - 1 >= R ? head + i + N - 1 - R : head + i + N - 1;
+      if (page[base + b]! - page[base + a]! <= W) return this._slabDetect(c, s, slot, page, off, i);
+    }
+    return undefined;
+  }
+
+  private _slabDetect(c: CompiledRule, s: CountSlab, slot: number, page: Float64Array, off: number, i: number): Detection | undefined {
+    const N = c.threshold;
+    const R = s.ring;
+    const base = off + HEADER;
+    const head = page[off + 1]!;
+    const evPage = page[off + 3] === MODE_EVIDENCE ? s.evPages[slot >> PAGE_SHIFT]! : null;
+    const evBase = (slot & PAGE_MASK) * R;
+    // Reset: the next alert of this group needs N fresh events (the times stay readable below).
+    page[off] = 0;
+    page[off + 1] = 0;
+    page[off + 3] = MODE_PLAIN;
+    const last = page[base + ringAt(head, i + N - 1, R)]!;
+    if (!this._gate(c, last)) return undefined;
+    const evs: Ev[] = [];
+    const evTimes: number[] = [];
+    const cap = this._maxEvidence;
+    if (cap > 0) {
+      // The first contributing event and the most recent ones.
+      if (N > cap) {
+        const q = ringAt(head, i, R);
+        evs.push(evPage === null ? c.firstEventName : (evPage[evBase + q] as Ev));
+        evTimes.push(page[base + q]!);
+      }
+      for (let j = N <= cap ? i : i + N - (cap - 1); j < i + N; j++) {
+        const q = ringAt(head, j, R);
+        evs.push(evPage === null ? c.firstEventName : (evPage[evBase + q] as Ev));
+        evTimes.push(page[base + q]!);
+      }
+    }
+    return { count: N, firstMicros: page[base + ringAt(head, i, R)]!, lastMicros: last, evs, evTimes, evidenceCount: N };
+  }
+
+  /** CLOCK over slots: the first slot not touched since the hand last passed gets the new key. */
+  private _evictSlot(s: CountSlab, key: string): number {
+    const used = s.used;
+    // Ends within used + 1 steps: the first pass clears every reference bit.
+    for (;;) {
+      const slot = s.hand;
+      s.hand = slot + 1 === used ? 0 : slot + 1;
+      const page = s.pages[slot >> PAGE_SHIFT]!;
+      const off = (slot & PAGE_MASK) * s.stride;
+      if (page[off + 2] !== 0) {
+        page[off + 2] = 0;
+        continue;
+      }
+      s.slots.delete(s.keys[slot]!);
+      if (page[off + 3] === MODE_SPILLED) s.spilled.delete(slot);
+      s.keys[slot] = key;
+      s.slots.set(key, slot);
+      this._stats.evictions++;
+      return slot;
+    }
   }
 
   // --- value_count -----------------------------------------------------------------------------------
@@ -1049,6 +1197,11 @@ function insertOccurrence(occ: Occurrences, t: number, ev: Ev, W: number): void 
   }
 }
 
+/** Physical position of the j-th oldest time of a ring starting at head. */
+function ringAt(head: number, j: number, R: number): number {
+  return head + j >= R ? head + j - R : head + j;
+}
+
 /** Moves a[k..n) to a[0..n-k) in place; the array keeps its length (and capacity). */
 function shiftDown<T>(a: T[], k: number, n: number): void {
   for (let j = k; j < n; j++) a[j - k] = a[j]!;
@@ -1129,6 +1282,7 @@ function compileRule(rule: Rule, tolMillis: number): CompiledRule {
     where: compilePredicates(rule.match.where),
     steps: rule.steps.map((s) => ({ events: new Set(s.events), where: compilePredicates(s.where), count: s.count })),
     groups: new Map(),
+    slab: kind === KIND_EVENT_COUNT ? new CountSlab(Math.min(rule.threshold, MAX_RING)) : null,
     hand: undefined,
     suppressions: new Map(),
   };

@@ -162,6 +162,20 @@ describe('RuleEngine', () => {
     });
   });
 
+  describe('event_count state', () => {
+    it('should stay exact, evidence included, when an out-of-order burst outgrows a group\'s slot', () => {
+      // A group's slot holds `threshold` times; the fourth time held here moves the group to the general layout.
+      const e = new RuleEngine({ rules: [countRule()], outOfOrderToleranceMillis: 120_000 });
+      const at = (s: number) => ({ eventName: 'e', timeUnixNano: ns(T0 + s * 1000), attributes: { 'client.address': 'x' }, traceId: 'a'.repeat(32), spanId: `${s}`.padStart(16, '0') });
+      const alerts = [100, 10, 200, 150, 95].flatMap((s) => [...e.process(at(s))]);
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toMatchObject({ count: 3, firstSeenUnixNano: `${T0 + 95_000}000000`, lastSeenUnixNano: `${T0 + 150_000}000000` });
+      expect(alerts[0]!.evidence.map((x) => x.spanId)).toEqual(['95', '100', '150'].map((s) => s.padStart(16, '0')));
+      // Reset after the alert: the group counts again from fresh events.
+      expect([300, 301, 302].flatMap((s) => [...e.process(at(s))])).toHaveLength(1);
+    });
+  });
+
   describe('memory bounds', () => {
     it('should keep at most maxGroupsPerRule groups under a flood of distinct keys, counting evictions', () => {
       const e = new RuleEngine({ rules: [countRule()], maxGroupsPerRule: 100 });
