@@ -85,9 +85,18 @@ const redis = await RedisServer.start();
 const admin = new Redis(redis.url);
 let prefixes = 0;
 
+/** Total time Redis spent executing commands since the last reset, µs (INFO commandstats). */
+async function redisMicros(): Promise<number> {
+  const info = await admin.info('commandstats');
+  let total = 0;
+  for (const m of info.matchAll(/^cmdstat_(\w+):calls=\d+,usec=(\d+)/gm)) if (m[1] !== 'info' && m[1] !== 'config' && m[1] !== 'flushall') total += Number(m[2]);
+  return total;
+}
+
 /** Events/s through RuleEngine + RedisStateStore, end to end; also the time spent on the application thread. */
-async function secmonRound(stream: Stream, rules: readonly Rule[]): Promise<{ eps: number; appNsPerEvent: number; detections: number }> {
+async function secmonRound(stream: Stream, rules: readonly Rule[]): Promise<{ eps: number; appNsPerEvent: number; redisUsPerEvent: number; detections: number }> {
   await admin.flushall();
+  await admin.config('RESETSTAT');
   const store = new RedisStateStore({ redis: redis.url, keyPrefix: `b${prefixes++}:`, maxQueueSize: N * rules.length + CHUNK });
   await store.waitUntilReady();
   const engine = new RuleEngine({ rules, store });
@@ -108,7 +117,8 @@ async function secmonRound(stream: Stream, rules: readonly Rule[]): Promise<{ ep
   const s = store.stats();
   if (s.droppedQueueFull + s.droppedFailed + s.droppedUnavailable > 0 || s.queued > 0) throw new Error(`bench: observations lost ${JSON.stringify(s)}`);
   await store.shutdown();
-  return { eps: (events.length * 1e9) / ns, appNsPerEvent: Number(app) / events.length, detections: s.detections };
+  const redisUsPerEvent = (await redisMicros()) / events.length;
+  return { eps: (events.length * 1e9) / ns, appNsPerEvent: Number(app) / events.length, redisUsPerEvent, detections: s.detections };
 }
 
 /** The engine alone (no store): its own per-event cost, the floor under any store. */
@@ -120,8 +130,9 @@ function localRound(stream: Stream, rules: readonly Rule[]): { eps: number } {
   return { eps: (events.length * 1e9) / Number(process.hrtime.bigint() - start) };
 }
 
-async function rlfRound(stream: Stream, inFlight: number): Promise<{ eps: number; rejected: number }> {
+async function rlfRound(stream: Stream, inFlight: number): Promise<{ eps: number; redisUsPerEvent: number; rejected: number }> {
   await admin.flushall();
+  await admin.config('RESETSTAT');
   const client = new Redis(redis.url, { enableOfflineQueue: false });
   await new Promise<void>((r) => client.once('ready', () => r()));
   const limiter = new RateLimiterRedis({ storeClient: client, points: 10, duration: 300, keyPrefix: `rlf${prefixes++}` });
@@ -143,7 +154,7 @@ async function rlfRound(stream: Stream, inFlight: number): Promise<{ eps: number
   }
   const ns = Number(process.hrtime.bigint() - start);
   client.disconnect();
-  return { eps: (keys.length * 1e9) / ns, rejected };
+  return { eps: (keys.length * 1e9) / ns, redisUsPerEvent: (await redisMicros()) / keys.length, rejected };
 }
 
 async function measure<T extends { eps: number }>(round: () => Promise<T>): Promise<T> {
@@ -158,7 +169,8 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const streams = [makeStream('spread (20 000 addresses)', 0, 1), makeStream('attacker 90%', 0.9, 2)];
 
 console.log(`@secmon/store-redis bench: ${N.toLocaleString('en-US')} failed logins per stream, median of ${ROUNDS} rounds, redis-server ${(await admin.info('server')).match(/redis_version:(\S+)/)?.[1] ?? '?'} on loopback\n`);
-const rows: string[][] = [['stream', 'case', 'events/s', 'vs RLF awaited', 'vs RLF 1000 in flight', 'app thread ns/event']];
+const rows: string[][] = [['stream', 'case', 'events/s', 'vs RLF awaited', 'vs RLF 1000 in flight', 'app thread ns/event', 'Redis µs/event']];
+const us = (x: { redisUsPerEvent: number }): string => x.redisUsPerEvent.toFixed(1);
 for (const stream of streams) {
   const rlfSeq = await measure(() => rlfRound(stream, 1));
   const rlfPar = await measure(() => rlfRound(stream, 1_000));
@@ -167,12 +179,12 @@ for (const stream of streams) {
   const localOne = await measure(() => Promise.resolve(localRound(stream, [BRUTE_FORCE])));
   const localPack = await measure(() => Promise.resolve(localRound(stream, DEFAULT_RULES)));
   const ratio = (x: number, y: number): string => `${(x / y).toFixed(2)}x`;
-  rows.push([stream.name, 'RateLimiterRedis.consume, awaited one by one', fmt(rlfSeq.eps), '1.00x', ratio(rlfSeq.eps, rlfPar.eps), '']);
-  rows.push([stream.name, 'RateLimiterRedis.consume, 1 000 in flight', fmt(rlfPar.eps), ratio(rlfPar.eps, rlfSeq.eps), '1.00x', '']);
-  rows.push([stream.name, 'secmon RedisStateStore, 1 rule (event_count)', fmt(one.eps), ratio(one.eps, rlfSeq.eps), ratio(one.eps, rlfPar.eps), fmt(one.appNsPerEvent)]);
-  rows.push([stream.name, 'secmon RedisStateStore, default pack (4 rules per event)', fmt(pack.eps), ratio(pack.eps, rlfSeq.eps), ratio(pack.eps, rlfPar.eps), fmt(pack.appNsPerEvent)]);
-  rows.push([stream.name, '(anchor) RuleEngine alone, 1 rule, no store', fmt(localOne.eps), '', '', fmt(1e9 / localOne.eps)]);
-  rows.push([stream.name, '(anchor) RuleEngine alone, default pack, no store', fmt(localPack.eps), '', '', fmt(1e9 / localPack.eps)]);
+  rows.push([stream.name, 'RateLimiterRedis.consume, awaited one by one', fmt(rlfSeq.eps), '1.00x', ratio(rlfSeq.eps, rlfPar.eps), '', us(rlfSeq)]);
+  rows.push([stream.name, 'RateLimiterRedis.consume, 1 000 in flight', fmt(rlfPar.eps), ratio(rlfPar.eps, rlfSeq.eps), '1.00x', '', us(rlfPar)]);
+  rows.push([stream.name, 'secmon RedisStateStore, 1 rule (event_count)', fmt(one.eps), ratio(one.eps, rlfSeq.eps), ratio(one.eps, rlfPar.eps), fmt(one.appNsPerEvent), us(one)]);
+  rows.push([stream.name, 'secmon RedisStateStore, default pack (4 rules per event)', fmt(pack.eps), ratio(pack.eps, rlfSeq.eps), ratio(pack.eps, rlfPar.eps), fmt(pack.appNsPerEvent), us(pack)]);
+  rows.push([stream.name, '(anchor) RuleEngine alone, 1 rule, no store', fmt(localOne.eps), '', '', fmt(1e9 / localOne.eps), '']);
+  rows.push([stream.name, '(anchor) RuleEngine alone, default pack, no store', fmt(localPack.eps), '', '', fmt(1e9 / localPack.eps), '']);
 }
 printTable(rows);
 
