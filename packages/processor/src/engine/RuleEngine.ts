@@ -342,7 +342,7 @@ export class RuleEngine {
     for (const c of compiled) {
       for (const name of c.rule.match.events) {
         let list = index.get(name);
-        if (list === undefined) index.set(name, (list = []));
+        if (list === undefined) index.set(internalize(name), (list = []));
         list.push(c);
       }
     }
@@ -1148,6 +1148,15 @@ export class RuleEngine {
 }
 
 const EMPTY_STRINGS: readonly string[] = Object.freeze([]);
+
+/**
+ * The same string, internalized (property keys are): event names in application code are literals, so
+ * the index lookup becomes a pointer comparison instead of comparing a YAML-parsed copy character by
+ * character (measured: `wants` was 1.9% of a whole SDK emit, more than the rule evaluation).
+ */
+function internalize(s: string): string {
+  return Object.keys({ [s]: 0 })[0] ?? s;
+}
 
 function evidenceFields(e: EvidenceRef): { traceId?: string; spanId?: string; recordUid?: string } {
   const o: { traceId?: string; spanId?: string; recordUid?: string } = {};
