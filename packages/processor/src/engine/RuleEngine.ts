@@ -94,7 +94,8 @@ class EvidenceRef {
 }
 
 /**
- * `event_count` group: sorted event times (µs) and, lazily, their evidence, in arrays that never shrink:
+ * `event_count` group in the general layout, for the rare group that outgrows its slot (see CountSlab):
+ * sorted event times (µs) and, lazily, their evidence, in arrays that never shrink:
  * `n` is the logical length. Truncating a JS array frees its backing store and the next push allocates a
  * new one; on a benign stream (every event prunes the previous one) that allocation dominated the cost
  * (measured 416 -> 143 ns per event on 50 000 keys).
