@@ -10,6 +10,7 @@
 // ROUNDS rounds. Memory per active group: Redis `used_memory` before/after creating many groups.
 import { DEFAULT_RULES, defineRule, RuleEngine, type Rule, type SecurityEvent } from '@secmon/processor';
 import { commandExists, RedisServer } from '@secmon/test-utils';
+import os from 'node:os';
 import { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { RedisStateStore } from '../src/index.ts';
@@ -19,6 +20,10 @@ const QUICK = process.env['SECMON_BENCH_QUICK'] === '1';
 const N = QUICK ? 20_000 : 100_000;
 const GROUPS = QUICK ? 5_000 : 20_000;
 const CHUNK = 1_000;
+// Iteration helpers: SECMON_BENCH_STREAM=spread runs one stream; SECMON_BENCH_ONE_RULE=1 only the anchors and
+// the 1-rule case (no default pack, no memory figures).
+const STREAM_FILTER = process.env['SECMON_BENCH_STREAM'] ?? '';
+const ONLY_ONE_RULE = process.env['SECMON_BENCH_ONE_RULE'] === '1';
 const T0_MS = 1_760_000_000_000;
 
 if (!commandExists('redis-server')) {
@@ -85,18 +90,35 @@ const redis = await RedisServer.start();
 const admin = new Redis(redis.url);
 let prefixes = 0;
 
-/** Total time Redis spent executing commands since the last reset, µs (INFO commandstats). */
+/**
+ * CPU time of the redis-server process (user + system, INFO cpu), µs: everything Redis spends on the work,
+ * reading and parsing the commands, running them, writing replies. (INFO commandstats would count the commands
+ * a script calls twice: once inside EVALSHA's time and once under their own name.)
+ */
 async function redisMicros(): Promise<number> {
-  const info = await admin.info('commandstats');
-  let total = 0;
-  for (const m of info.matchAll(/^cmdstat_(\w+):calls=\d+,usec=(\d+)/gm)) if (m[1] !== 'info' && m[1] !== 'config' && m[1] !== 'flushall') total += Number(m[2]);
-  return total;
+  const info = await admin.info('cpu');
+  const user = Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1] ?? 0);
+  const sys = Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1] ?? 0);
+  return (user + sys) * 1e6;
 }
 
 /** Events/s through RuleEngine + RedisStateStore, end to end; also the time spent on the application thread. */
-async function secmonRound(stream: Stream, rules: readonly Rule[]): Promise<{ eps: number; appNsPerEvent: number; redisUsPerEvent: number; detections: number }> {
+interface SecmonResult {
+  eps: number;
+  appNsPerEvent: number;
+  redisUsPerEvent: number;
+  detections: number;
+}
+
+interface RlfResult {
+  eps: number;
+  redisUsPerEvent: number;
+  rejected: number;
+}
+
+async function secmonRound(stream: Stream, rules: readonly Rule[]): Promise<SecmonResult> {
   await admin.flushall();
-  await admin.config('RESETSTAT');
+  const cpu0 = await redisMicros();
   const store = new RedisStateStore({ redis: redis.url, keyPrefix: `b${prefixes++}:`, maxQueueSize: N * rules.length + CHUNK });
   await store.waitUntilReady();
   const engine = new RuleEngine({ rules, store });
@@ -117,7 +139,7 @@ async function secmonRound(stream: Stream, rules: readonly Rule[]): Promise<{ ep
   const s = store.stats();
   if (s.droppedQueueFull + s.droppedFailed + s.droppedUnavailable > 0 || s.queued > 0) throw new Error(`bench: observations lost ${JSON.stringify(s)}`);
   await store.shutdown();
-  const redisUsPerEvent = (await redisMicros()) / events.length;
+  const redisUsPerEvent = ((await redisMicros()) - cpu0) / events.length;
   return { eps: (events.length * 1e9) / ns, appNsPerEvent: Number(app) / events.length, redisUsPerEvent, detections: s.detections };
 }
 
@@ -130,9 +152,9 @@ function localRound(stream: Stream, rules: readonly Rule[]): { eps: number } {
   return { eps: (events.length * 1e9) / Number(process.hrtime.bigint() - start) };
 }
 
-async function rlfRound(stream: Stream, inFlight: number): Promise<{ eps: number; redisUsPerEvent: number; rejected: number }> {
+async function rlfRound(stream: Stream, inFlight: number): Promise<RlfResult> {
   await admin.flushall();
-  await admin.config('RESETSTAT');
+  const cpu0 = await redisMicros();
   const client = new Redis(redis.url, { enableOfflineQueue: false });
   await new Promise<void>((r) => client.once('ready', () => r()));
   const limiter = new RateLimiterRedis({ storeClient: client, points: 10, duration: 300, keyPrefix: `rlf${prefixes++}` });
@@ -154,39 +176,72 @@ async function rlfRound(stream: Stream, inFlight: number): Promise<{ eps: number
   }
   const ns = Number(process.hrtime.bigint() - start);
   client.disconnect();
-  return { eps: (keys.length * 1e9) / ns, redisUsPerEvent: (await redisMicros()) / keys.length, rejected };
+  return { eps: (keys.length * 1e9) / ns, redisUsPerEvent: ((await redisMicros()) - cpu0) / keys.length, rejected };
 }
 
-async function measure<T extends { eps: number }>(round: () => Promise<T>): Promise<T> {
-  await round();
-  const runs: T[] = [];
-  for (let r = 0; r < ROUNDS; r++) runs.push(await round());
+/**
+ * Runs the cases in interleaved rounds (A B C D, A B C D, ...) after one warm-up round, so that a change in the
+ * machine's load (other jobs on shared cores) hits every case alike; each case's figure is its median round.
+ */
+async function interleaved(cases: readonly (() => Promise<{ eps: number }>)[]): Promise<{ eps: number }[][]> {
+  for (const c of cases) await c();
+  const runs: { eps: number }[][] = cases.map(() => []);
+  for (let r = 0; r < ROUNDS; r++) for (const [i, c] of cases.entries()) runs[i]!.push(await c());
+  return runs;
+}
+
+function pickMedian<T extends { eps: number }>(runs: readonly T[]): T {
   const m = median(runs.map((x) => x.eps));
   return runs.find((x) => x.eps === m)!;
+}
+
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const streams = [makeStream('spread (20 000 addresses)', 0, 1), makeStream('attacker 90%', 0.9, 2)];
 
 console.log(`@secmon/store-redis bench: ${N.toLocaleString('en-US')} failed logins per stream, median of ${ROUNDS} rounds, redis-server ${(await admin.info('server')).match(/redis_version:(\S+)/)?.[1] ?? '?'} on loopback\n`);
-const rows: string[][] = [['stream', 'case', 'events/s', 'vs RLF awaited', 'vs RLF 1000 in flight', 'app thread ns/event', 'Redis µs/event']];
+const rows: string[][] = [['stream', 'case', 'events/s', 'vs RLF awaited', 'vs RLF 1000 in flight', 'app thread ns/event', 'Redis CPU µs/event']];
 const us = (x: { redisUsPerEvent: number }): string => x.redisUsPerEvent.toFixed(1);
-for (const stream of streams) {
-  const rlfSeq = await measure(() => rlfRound(stream, 1));
-  const rlfPar = await measure(() => rlfRound(stream, 1_000));
-  const one = await measure(() => secmonRound(stream, [BRUTE_FORCE]));
-  const pack = await measure(() => secmonRound(stream, DEFAULT_RULES));
-  const localOne = await measure(() => Promise.resolve(localRound(stream, [BRUTE_FORCE])));
-  const localPack = await measure(() => Promise.resolve(localRound(stream, DEFAULT_RULES)));
-  const ratio = (x: number, y: number): string => `${(x / y).toFixed(2)}x`;
+const ratio = (x: number, y: number): string => `${(x / y).toFixed(2)}x`;
+const loads = [loadAverage()];
+for (const stream of STREAM_FILTER === '' ? streams : streams.filter((s) => s.name.startsWith(STREAM_FILTER))) {
+  const [rlfSeqRuns, rlfParRuns, oneRuns, packRuns] = (await interleaved([
+    () => rlfRound(stream, 1),
+    () => rlfRound(stream, 1_000),
+    () => secmonRound(stream, [BRUTE_FORCE]),
+    ...(ONLY_ONE_RULE ? [] : [() => secmonRound(stream, DEFAULT_RULES)]),
+  ])) as [RlfResult[], RlfResult[], SecmonResult[], SecmonResult[] | undefined];
+  const rlfSeq = pickMedian(rlfSeqRuns);
+  const rlfPar = pickMedian(rlfParRuns);
+  const one = pickMedian(oneRuns);
+  // The ratio of each round to the awaited anchor of the same round, then their median: paired, so a load change
+  // between rounds moves both sides.
+  const paired = median(oneRuns.map((x, r) => x.eps / rlfSeqRuns[r]!.eps));
   rows.push([stream.name, 'RateLimiterRedis.consume, awaited one by one', fmt(rlfSeq.eps), '1.00x', ratio(rlfSeq.eps, rlfPar.eps), '', us(rlfSeq)]);
   rows.push([stream.name, 'RateLimiterRedis.consume, 1 000 in flight', fmt(rlfPar.eps), ratio(rlfPar.eps, rlfSeq.eps), '1.00x', '', us(rlfPar)]);
-  rows.push([stream.name, 'secmon RedisStateStore, 1 rule (event_count)', fmt(one.eps), ratio(one.eps, rlfSeq.eps), ratio(one.eps, rlfPar.eps), fmt(one.appNsPerEvent), us(one)]);
-  rows.push([stream.name, 'secmon RedisStateStore, default pack (4 rules per event)', fmt(pack.eps), ratio(pack.eps, rlfSeq.eps), ratio(pack.eps, rlfPar.eps), fmt(pack.appNsPerEvent), us(pack)]);
-  rows.push([stream.name, '(anchor) RuleEngine alone, 1 rule, no store', fmt(localOne.eps), '', '', fmt(1e9 / localOne.eps), '']);
-  rows.push([stream.name, '(anchor) RuleEngine alone, default pack, no store', fmt(localPack.eps), '', '', fmt(1e9 / localPack.eps), '']);
+  rows.push([stream.name, 'secmon RedisStateStore, 1 rule (event_count)', fmt(one.eps), `${ratio(one.eps, rlfSeq.eps)} (paired ${paired.toFixed(2)}x)`, ratio(one.eps, rlfPar.eps), fmt(one.appNsPerEvent), us(one)]);
+  if (packRuns !== undefined) {
+    const pack = pickMedian(packRuns);
+    rows.push([stream.name, 'secmon RedisStateStore, default pack (4 rules per event)', fmt(pack.eps), ratio(pack.eps, rlfSeq.eps), ratio(pack.eps, rlfPar.eps), fmt(pack.appNsPerEvent), us(pack)]);
+    const [localOne, localPack] = (await interleaved([() => Promise.resolve(localRound(stream, [BRUTE_FORCE])), () => Promise.resolve(localRound(stream, DEFAULT_RULES))])).map(pickMedian);
+    rows.push([stream.name, '(anchor) RuleEngine alone, 1 rule, no store', fmt(localOne!.eps), '', '', fmt(1e9 / localOne!.eps), '']);
+    rows.push([stream.name, '(anchor) RuleEngine alone, default pack, no store', fmt(localPack!.eps), '', '', fmt(1e9 / localPack!.eps), '']);
+  }
+  loads.push(loadAverage());
 }
 printTable(rows);
+console.log(`\nload average (1, 5, 15 min) before and after each stream: ${loads.join(' | ')}`);
+if (ONLY_ONE_RULE) {
+  admin.disconnect();
+  await redis.close();
+  process.exit(0);
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Redis memory per active group: GROUPS groups with 5 events each (below the threshold: state kept).

@@ -539,10 +539,15 @@ export class RedisStateStore implements StateStore {
     return settled.map((s) => (s.status === 'fulfilled' ? [null, s.value] : [s.reason instanceof Error ? s.reason : new Error(String(s.reason)), null]));
   }
 
-  /** numkeys, the keys, then the rule headers, then per group: rule index, count, observations (see scripts.ts). */
+  /**
+   * numkeys, the keys, then the rule headers, then per group: rule index, count, observations (see scripts.ts).
+   * Keys: each group's state key; on a cluster its cooldown key too (declared: the call is routed by its keys).
+   * On a standalone Redis the script derives the cooldown key from the state key when a detection needs it.
+   */
   private _args(call: readonly Group[], obs: readonly StoreObservation[]): (string | number)[] {
-    const args: (string | number)[] = [call.length * 2];
-    for (const g of call) args.push(g.stateKey, g.cooldownKey);
+    const args: (string | number)[] = [call.length * (this._cluster ? 2 : 1)];
+    if (this._cluster) for (const g of call) args.push(g.stateKey, g.cooldownKey);
+    else for (const g of call) args.push(g.stateKey);
     const ruleIndex = new Map<ScriptRule, number>();
     for (const g of call) if (!ruleIndex.has(g.rule)) ruleIndex.set(g.rule, ruleIndex.size + 1);
     args.push(ruleIndex.size);

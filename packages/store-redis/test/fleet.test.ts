@@ -194,8 +194,10 @@ function appliedOrder(calls: readonly string[][], rules: readonly Rule[]): Map<s
       a += 10 + (kind === 2 ? nf : 0);
     }
     const g = Number(argv[a++]);
+    // Keys per group: 1 (the state key) on a standalone Redis, 2 (state, cooldown) on a cluster.
+    const perGroup = numkeys / g;
     for (let i = 0; i < g; i++) {
-      const key = keys[2 * i]!;
+      const key = keys[perGroup * i]!;
       const ruleId = key.slice(key.indexOf('{') + 1, key.indexOf(':', key.indexOf('{')));
       const h = headers[Number(argv[a]) - 1]!;
       const k = Number(argv[a + 1]);

@@ -35,8 +35,16 @@ export interface ScriptOptions {
   readonly maxEventsPerStep: number;
 }
 
+/**
+ * Version of the state layout in Redis (2: event_count state in a binary layout instead of msgpack). Part of
+ * the fingerprint, so a new layout uses new keys: during a rolling upgrade old and new instances do not read each
+ * other's state (each version shares with its own kind; the old keys expire), and nothing is taken for foreign data.
+ */
+const STATE_LAYOUT = 2;
+
 export function ruleFingerprint(rule: Rule): string {
   const shape = [
+    STATE_LAYOUT,
     rule.type,
     rule.threshold,
     rule.windowMillis,

@@ -36,7 +36,7 @@ local rules = {}
 for r = 1, R do
   local ru = {
     kind = tonumber(ARGV[a]), W = tonumber(ARGV[a + 1]), TOL = tonumber(ARGV[a + 2]), N = tonumber(ARGV[a + 3]),
-    SUP = tonumber(ARGV[a + 4]), CAP = tonumber(ARGV[a + 5]), TTL = tonumber(ARGV[a + 6]), CTTL = tonumber(ARGV[a + 7]),
+    SUP = tonumber(ARGV[a + 4]), CAP = tonumber(ARGV[a + 5]), TTL = ARGV[a + 6], CTTL = ARGV[a + 7],
     P1 = tonumber(ARGV[a + 8]), NF = tonumber(ARGV[a + 9]),
   }
   a = a + 10
@@ -46,6 +46,9 @@ for r = 1, R do
   end
   rules[r] = ru
 end
+-- Groups in this call; keys per group: 1 (the state key) on a standalone Redis, 2 (state, cooldown) on a cluster.
+local G = tonumber(ARGV[a]); a = a + 1
+local KPG = (#KEYS == 2 * G) and 2 or 1
 
 local FOREIGN = {}
 
@@ -110,20 +113,114 @@ local function finish(sk, cd, ru, res, changed, empty, blob)
   if changed then
     if empty then redis.call('DEL', sk) else redis.call('SET', sk, blob, 'PX', ru.TTL) end
   end
-  if cd.dirty then redis.call('SET', cd.key, cmsgpack.pack({cd.untilT, cd.count}), 'PX', ru.CTTL) end
+  if cd ~= nil and cd.dirty then redis.call('SET', cd.key, cmsgpack.pack({cd.untilT, cd.count}), 'PX', ru.CTTL) end
   return res
+end
+
+-- A group's cooldown, created on its first detection in this call (most groups have none). Its key is declared
+-- (KEYS[2g], Redis Cluster: one group per call) or, on a standalone Redis, the state key with its last
+-- character changed ('...}:s' -> '...}:c': same hash tag), which saves sending and parsing a key per group.
+local function newCooldown(g, ru)
+  local key
+  if KPG == 2 then key = KEYS[2 * g] else key = string.sub(KEYS[g], 1, -2) .. 'c' end
+  return {key = key, SUP = ru.SUP, count = 0}
 end
 
 -- ---------------------------------------------------------------------------------------------------
 -- event_count: sorted event times and their evidence; reset on detection. Stride 2.
+--
+-- The state is one string in a binary layout (struct), not msgpack: a stream of many groups (every observation
+-- a read and a write of its own group) is this script's hot path, and most of its cost was Lua building and
+-- walking tables. Layout: 'E', n (uint32 LE), offset of the last record (uint32 LE), then n records in time
+-- order: time (double: integers below 2^53 are exact), evidence length (uint32 LE), evidence bytes.
+-- A group with one observation in the call that arrives in order and cannot complete a window (the common
+-- case) is applied on the string itself: the times it needs are read in place, stale records are cut from the
+-- front and the new record appended, without decoding. Everything else decodes into arrays and runs the port.
 
-local function applyCount(sk, cd, ru, base, K)
-  local W, TOL, N, CAP = ru.W, ru.TOL, ru.N, ru.CAP
-  local res = {0, 0, 0}
+local ZERO = {0, 0, 0} -- shared "nothing to report" result (never modified)
+local HEAD = 10 -- first record
+
+local function encodeCount(times, evs, n)
+  local parts = {}
+  local off = HEAD
+  for i = 1, n do
+    local ev = evs[i]
+    parts[i] = struct.pack('<dI4', times[i], #ev) .. ev
+    if i < n then off = off + 12 + #ev end
+  end
+  return 'E' .. struct.pack('<I4I4', n, off) .. table.concat(parts)
+end
+
+-- times, evs; errors (caught by the caller's pcall) on data that is not ours.
+local function decodeCount(raw)
+  if string.byte(raw, 1) ~= 69 then error('not ours') end -- 'E'
+  local n = struct.unpack('<I4', raw, 2)
   local times, evs = {}, {}
-  local s = load(sk)
-  if s == FOREIGN then return {-1} end
-  if s ~= nil then times = s[1]; evs = s[2] end
+  local p = HEAD
+  for i = 1, n do
+    local t, len = struct.unpack('<dI4', raw, p)
+    if p + 11 + len > #raw then error('not ours') end
+    times[i] = t
+    evs[i] = string.sub(raw, p + 12, p + 11 + len)
+    p = p + 12 + len
+  end
+  if p ~= #raw + 1 then error('not ours') end
+  return times, evs
+end
+
+-- The fast path (one in-order observation, no detection possible). Returns the new state, 'late', or nil when
+-- the general path must run. raw ~= nil.
+local function countFast(raw, ru, t, ev)
+  local size = #raw
+  if size < HEAD - 1 or string.byte(raw, 1) ~= 69 then return nil end
+  local n, lastOff = struct.unpack('<I4I4', raw, 2)
+  if n < 1 or lastOff < HEAD or lastOff + 11 > size then return nil end
+  local max = struct.unpack('<d', raw, lastOff)
+  if t < max - ru.TOL then return 'late' end
+  if t < max then return nil end
+  -- Leading records older than (t - tolerance - window) can never share a window with a future event.
+  local cutoff = t - ru.TOL - ru.W
+  local p, kk = HEAD, 0
+  while kk < n do
+    if p + 11 > size then return nil end
+    local x, len = struct.unpack('<dI4', raw, p)
+    if x >= cutoff then break end
+    p = p + 12 + len
+    kk = kk + 1
+  end
+  local n2 = n - kk + 1
+  if n2 >= ru.N or p > size + 1 then return nil end
+  local kept = string.sub(raw, p)
+  return 'E' .. struct.pack('<I4I4', n2, HEAD + #kept) .. kept .. struct.pack('<dI4', t, #ev) .. ev
+end
+
+local function applyCount(sk, g, ru, base, K)
+  local W, TOL, N, CAP = ru.W, ru.TOL, ru.N, ru.CAP
+  local raw = redis.pcall('GET', sk)
+  if type(raw) == 'table' then return {-1} end
+  if K == 1 then
+    local t = tonumber(ARGV[base])
+    local ev = ARGV[base + 1]
+    local blob
+    if not raw then
+      if N > 1 then blob = 'E' .. struct.pack('<I4I4dI4', 1, HEAD, t, #ev) .. ev end
+    else
+      blob = countFast(raw, ru, t, ev)
+      if blob == 'late' then return {1, 0, 0} end
+    end
+    if blob ~= nil then
+      redis.call('SET', sk, blob, 'PX', ru.TTL)
+      return ZERO
+    end
+  end
+  local res = {0, 0, 0}
+  local cd = nil
+  local times, evs = {}, {}
+  if raw then
+    local ok, a, b = pcall(decodeCount, raw)
+    if not ok then return {-1} end
+    times = a; evs = b
+  end
   local changed = false
   for k = 1, K do
     local o = base + (k - 1) * 2
@@ -176,6 +273,7 @@ local function applyCount(sk, cd, ru, base, K)
             local d = {N, times[i + 1], times[i + N], evl, N}
             times = {}
             evs = {}
+            cd = cd or newCooldown(g, ru)
             if not emit(cd, res, k, d) then return {-1} end
             break
           end
@@ -184,8 +282,8 @@ local function applyCount(sk, cd, ru, base, K)
       end
     end
   end
-  local empty = #times == 0
-  return finish(sk, cd, ru, res, changed, empty, (not empty) and cmsgpack.pack({times, evs}) or nil)
+  local n = #times
+  return finish(sk, cd, ru, res, changed, n == 0, (n > 0) and encodeCount(times, evs, n) or nil)
 end
 
 -- ---------------------------------------------------------------------------------------------------
@@ -326,7 +424,8 @@ local function valuesWindow(vs, ru, lo, hi, cutoff)
   return {count0, first, hi, evl, count0, distinct}
 end
 
-local function applyValues(sk, cd, ru, base, K)
+local function applyValues(sk, g, ru, base, K)
+  local cd = nil
   local W, TOL, N, NF = ru.W, ru.TOL, ru.N, ru.NF
   local res = {0, 0, 0}
   local gmax = -math.huge
@@ -414,6 +513,7 @@ local function applyValues(sk, cd, ru, base, K)
       end
       if d ~= nil then
         gmax = -math.huge
+        cd = cd or newCooldown(g, ru)
         if not emit(cd, res, k, d) then return {-1} end
       end
     end
@@ -445,7 +545,8 @@ local function lowerBound(ts, b)
   return lo
 end
 
-local function applyTemporal(sk, cd, ru, base, K)
+local function applyTemporal(sk, g, ru, base, K)
+  local cd = nil
   local W, TOL, NF, CAP = ru.W, ru.TOL, ru.NF, ru.CAP
   local counts = ru.counts
   local res = {0, 0, 0}
@@ -536,6 +637,7 @@ local function applyTemporal(sk, cd, ru, base, K)
             local d = {total, s, b, evl, total}
             for x = 1, NF do steps[x] = {{}, {}} end
             gmax = -math.huge
+            cd = cd or newCooldown(g, ru)
             if not emit(cd, res, k, d) then return {-1} end
             break
           end
@@ -549,23 +651,21 @@ end
 
 -- ---------------------------------------------------------------------------------------------------
 
-local G = tonumber(ARGV[a]); a = a + 1
 local out = {}
 for g = 1, G do
   local ru = rules[tonumber(ARGV[a])]
   local K = tonumber(ARGV[a + 1])
   local base = a + 2
-  local cd = {key = KEYS[2 * g], SUP = ru.SUP, count = 0}
-  local sk = KEYS[2 * g - 1]
+  local sk = KEYS[KPG * (g - 1) + 1]
   local r, stride
   if ru.kind == 0 then
-    r = applyCount(sk, cd, ru, base, K)
+    r = applyCount(sk, g, ru, base, K)
     stride = 2
   elseif ru.kind == 1 then
-    r = applyValues(sk, cd, ru, base, K)
+    r = applyValues(sk, g, ru, base, K)
     stride = 2 + ru.NF
   else
-    r = applyTemporal(sk, cd, ru, base, K)
+    r = applyTemporal(sk, g, ru, base, K)
     stride = 3
   end
   -- Only groups with something to say are in the reply (most groups of a batch have nothing).
