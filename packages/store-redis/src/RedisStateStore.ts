@@ -11,6 +11,7 @@ import {
   type ScriptRule,
 } from './internal/compileRule.js';
 import { isCluster, openConnection, type RedisConnection } from './connection.js';
+import { ArgPacker } from './internal/ArgPacker.js';
 import { APPLY_LUA } from './internal/scripts.js';
 import { WarnOnce } from './internal/WarnOnce.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
@@ -122,8 +123,8 @@ interface Failed {
 }
 
 interface Scripted {
-  secmonApply(...args: (string | number)[]): Promise<unknown>;
-  secmonApplyOne(...args: (string | number)[]): Promise<unknown>;
+  secmonApply(...args: (string | number | Buffer)[]): Promise<unknown>;
+  secmonApplyOne(...args: (string | number | Buffer)[]): Promise<unknown>;
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
@@ -164,6 +165,7 @@ export class RedisStateStore implements StateStore {
   private readonly _warn = new WarnOnce();
   private readonly _shutdownOnce: BindOnceFuture<void>;
   private readonly _listeners: [string, (...args: unknown[]) => void][] = [];
+  private readonly _packer = new ArgPacker();
   // The queue: two parallel arrays read from `_head` (no allocation per record beyond amortised growth).
   private _obs: StoreObservation[] = [];
   private _bindings: StateStoreBinding[] = [];
@@ -540,12 +542,13 @@ export class RedisStateStore implements StateStore {
   }
 
   /**
-   * numkeys, the keys, then the rule headers, then per group: rule index, count, observations (see scripts.ts).
-   * Keys: each group's state key; on a cluster its cooldown key too (declared: the call is routed by its keys).
-   * On a standalone Redis the script derives the cooldown key from the state key when a detection needs it.
+   * numkeys, the keys, the rule headers, the number of groups, then the groups' observations packed in one
+   * argument (see scripts.ts). Keys: each group's state key; on a cluster its cooldown key too (declared: the
+   * call is routed by its keys). On a standalone Redis the script derives the cooldown key from the state key
+   * when a detection needs it.
    */
-  private _args(call: readonly Group[], obs: readonly StoreObservation[]): (string | number)[] {
-    const args: (string | number)[] = [call.length * (this._cluster ? 2 : 1)];
+  private _args(call: readonly Group[], obs: readonly StoreObservation[]): (string | number | Buffer)[] {
+    const args: (string | number | Buffer)[] = [call.length * (this._cluster ? 2 : 1)];
     if (this._cluster) for (const g of call) args.push(g.stateKey, g.cooldownKey);
     else for (const g of call) args.push(g.stateKey);
     const ruleIndex = new Map<ScriptRule, number>();
@@ -554,27 +557,38 @@ export class RedisStateStore implements StateStore {
     for (const rule of ruleIndex.keys()) for (const h of rule.header) args.push(h);
     args.push(call.length);
     const withIds = this._scriptOptions.maxEvidence > 0;
+    const p = this._packer;
+    p.reset();
     for (const g of call) {
       const rule = g.rule;
       const members = g.members;
-      args.push(ruleIndex.get(rule)!, members.length);
+      p.u32(ruleIndex.get(rule)!);
+      p.u32(members.length);
       for (let m = 0; m < members.length; m++) {
         const o = obs[members[m]!]!;
+        p.f64(o.timeUnixMicros);
+        // The evidence, one string per event (see scripts.ts): the event-name token, then the ids when there are any.
+        const at = p.begin();
         const idx = rule.nameIndex.get(o.eventName);
-        const token = idx !== undefined ? String(idx) : `=${o.eventName}`;
-        // One string per event (see scripts.ts): the token, then the ids when there are any.
-        const ev =
-          withIds && (o.traceId !== undefined || o.spanId !== undefined || o.recordUid !== undefined)
-            ? `${token}\u001f${o.traceId ?? ''}\u001f${o.spanId ?? ''}\u001f${o.recordUid ?? ''}`
-            : token;
-        args.push(o.timeUnixMicros, ev);
+        if (idx !== undefined) p.raw(String(idx));
+        else p.raw(`=${o.eventName}`);
+        if (withIds && (o.traceId !== undefined || o.spanId !== undefined || o.recordUid !== undefined)) {
+          p.raw('\u001f');
+          if (o.traceId !== undefined) p.raw(o.traceId);
+          p.raw('\u001f');
+          if (o.spanId !== undefined) p.raw(o.spanId);
+          p.raw('\u001f');
+          if (o.recordUid !== undefined) p.raw(o.recordUid);
+        }
+        p.end(at);
         if (rule.script === SCRIPT_VALUE_COUNT) {
-          for (let f = 0; f < rule.fields; f++) args.push(o.values[f] ?? '');
+          for (let f = 0; f < rule.fields; f++) p.str(o.values[f] ?? '');
         } else if (rule.script !== SCRIPT_EVENT_COUNT) {
-          args.push(o.step);
+          p.i32(o.step);
         }
       }
     }
+    args.push(p.take());
     return args;
   }
 

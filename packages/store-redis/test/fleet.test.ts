@@ -194,30 +194,54 @@ function appliedOrder(calls: readonly string[][], rules: readonly Rule[]): Map<s
       a += 10 + (kind === 2 ? nf : 0);
     }
     const g = Number(argv[a++]);
+    // The observations, packed in one argument (MONITOR prints it escaped, see unrepr).
+    const blob = unrepr(argv[a]!);
+    let pos = 0;
     // Keys per group: 1 (the state key) on a standalone Redis, 2 (state, cooldown) on a cluster.
     const perGroup = numkeys / g;
     for (let i = 0; i < g; i++) {
       const key = keys[perGroup * i]!;
       const ruleId = key.slice(key.indexOf('{') + 1, key.indexOf(':', key.indexOf('{')));
-      const h = headers[Number(argv[a]) - 1]!;
-      const k = Number(argv[a + 1]);
-      a += 2;
-      const stride = h.kind === 0 ? 2 : h.kind === 1 ? 2 + h.nf : 3;
-      if (byId.has(ruleId)) {
-        let m = seen.get(ruleId);
-        if (m === undefined) seen.set(ruleId, (m = new Map()));
-        for (let j = 0; j < k; j++) {
-          // The evidence argument: token, trace, span, uid separated by U+001F (MONITOR prints it as \x1f).
-          const uid = argv[a + j * stride + 1]!.replaceAll('\\x1f', '\u001f').split('\u001f')[3]!;
+      const h = headers[blob.readUInt32LE(pos) - 1]!;
+      const k = blob.readUInt32LE(pos + 4);
+      pos += 8;
+      let m = seen.get(ruleId);
+      if (byId.has(ruleId) && m === undefined) seen.set(ruleId, (m = new Map()));
+      for (let j = 0; j < k; j++) {
+        const len = blob.readUInt32LE(pos + 8);
+        // The evidence: token, trace, span, uid separated by U+001F.
+        const uid = blob.toString('utf8', pos + 12, pos + 12 + len).split('\u001f')[3]!;
+        pos += 12 + len;
+        if (h.kind === 1) for (let f = 0; f < h.nf; f++) pos += 4 + blob.readUInt32LE(pos);
+        else if (h.kind === 2) pos += 4;
+        if (m !== undefined) {
           // A command resent after NOSCRIPT appears twice: the later one is the one that ran the script.
           m.delete(uid);
           m.set(uid, position++);
         }
       }
-      a += k * stride;
     }
   }
   return new Map([...seen].map(([id, m]) => [id, [...m.keys()]]));
+}
+
+/** The bytes of an argument as MONITOR prints it (Redis's sdscatrepr: printable ASCII as is, \\xHH and a few escapes). */
+function unrepr(s: string): Buffer {
+  const bytes: number[] = [];
+  const named: Record<string, number> = { n: 10, r: 13, t: 9, a: 7, b: 8, '\\': 92, '"': 34 };
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c !== '\\') {
+      bytes.push(c.charCodeAt(0));
+    } else if (s[i + 1] === 'x') {
+      bytes.push(parseInt(s.slice(i + 2, i + 4), 16));
+      i += 3;
+    } else {
+      bytes.push(named[s[i + 1]!] ?? s.charCodeAt(i + 1));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes);
 }
 
 function toEvent(e: { name: 'fail' | 'success'; time: number; ip: string; user: string; uid: string }): SecurityEvent {
