@@ -566,8 +566,10 @@ export class RedisStateStore implements StateStore {
       p.u32(members.length);
       for (let m = 0; m < members.length; m++) {
         const o = obs[members[m]!]!;
+        // The event record ('E', time, evidence; the layout event_count stores, see scripts.ts). The evidence is
+        // one string per event: the event-name token, then the ids when there are any.
+        p.u8(0x45);
         p.f64(o.timeUnixMicros);
-        // The evidence, one string per event (see scripts.ts): the event-name token, then the ids when there are any.
         const at = p.begin();
         const idx = rule.nameIndex.get(o.eventName);
         if (idx !== undefined) p.raw(String(idx));

@@ -208,10 +208,10 @@ function appliedOrder(calls: readonly string[][], rules: readonly Rule[]): Map<s
       let m = seen.get(ruleId);
       if (byId.has(ruleId) && m === undefined) seen.set(ruleId, (m = new Map()));
       for (let j = 0; j < k; j++) {
-        const len = blob.readUInt32LE(pos + 8);
-        // The evidence: token, trace, span, uid separated by U+001F.
-        const uid = blob.toString('utf8', pos + 12, pos + 12 + len).split('\u001f')[3]!;
-        pos += 12 + len;
+        // The event record: 'E', time, evidence length, evidence (token, trace, span, uid separated by U+001F).
+        const len = blob.readUInt32LE(pos + 9);
+        const uid = blob.toString('utf8', pos + 13, pos + 13 + len).split('\u001f')[3]!;
+        pos += 13 + len;
         if (h.kind === 1) for (let f = 0; f < h.nf; f++) pos += 4 + blob.readUInt32LE(pos);
         else if (h.kind === 2) pos += 4;
         if (m !== undefined) {

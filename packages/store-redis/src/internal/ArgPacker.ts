@@ -12,6 +12,11 @@ export class ArgPacker {
     this._len = 0;
   }
 
+  u8(v: number): void {
+    this._ensure(1);
+    this._buf[this._len++] = v;
+  }
+
   u32(v: number): void {
     this._ensure(4);
     this._buf.writeUInt32LE(v, this._len);

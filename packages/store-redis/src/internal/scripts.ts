@@ -20,8 +20,8 @@
 //   max distinct values | max events per step | 0, fields | steps | 0, [temporal: one count per step] },
 //   then G, then the G groups packed in one string (little-endian, struct formats):
 //   { rule (I4, 1-based index into the headers), K (I4), K observations }.
-// Observation: time µs (d), evidence (I4 length, bytes), then [value_count: per field a value (I4 length,
-//   bytes)] or [temporal: step (i4)]. Evidence: the event-name token (the name's index in the rule's event list, or '=' .. name), followed, when the event has
+// Observation: its event record ('E', time µs (d), evidence length (I4), evidence bytes), then [value_count:
+//   per field a value (I4 length, bytes)] or [temporal: step (i4)]. Evidence: the event-name token (the name's index in the rule's event list, or '=' .. name), followed, when the event has
 //   any, by U+001F trace id U+001F span id U+001F record uid. Stored as is; returned as is.
 // Reply: { group (1-based), result } for each group with a non-zero result, result = { late, evictions,
 //   suppressed, detection... } with detection =
@@ -54,10 +54,13 @@ local KPG = (#KEYS == 2 * G) and 2 or 1
 
 -- The observations travel packed in one argument (one string to parse and copy instead of four to six per
 -- observation: the per-argument work of the client and the server dominated). Unpacked here into A, a flat
--- array: per group { rule, K, K observations { time, evidence, [value per field | step] } }.
+-- array: per group { rule, K, K observations { time, evidence, [value per field | step] } }. An observation
+-- starts with its event record, in the layout event_count stores ('E', time, evidence length, evidence): for
+-- event_count rules A holds the record's position in B instead of the evidence string, so the common case
+-- stores the record by copying it once, and the evidence is cut out only when needed (evidenceAt).
 local A = {}
+local B = ARGV[a]
 do
-  local B = ARGV[a]
   local pos, w = 1, 0
   for g = 1, G do
     local ri, K
@@ -66,10 +69,11 @@ do
     local ru = rules[ri]
     local kind, NF = ru.kind, ru.NF
     for k = 1, K do
-      local t, len
-      t, len, pos = struct.unpack('<dI4', B, pos)
-      A[w + 1] = t; A[w + 2] = string.sub(B, pos, pos + len - 1); w = w + 2
-      pos = pos + len
+      local t, len = struct.unpack('<dI4', B, pos + 1)
+      A[w + 1] = t
+      if kind == 0 then A[w + 2] = pos else A[w + 2] = string.sub(B, pos + 13, pos + 12 + len) end
+      w = w + 2
+      pos = pos + 13 + len
       if kind == 1 then
         for f = 1, NF do
           len, pos = struct.unpack('<I4', B, pos)
@@ -83,6 +87,12 @@ do
       end
     end
   end
+end
+
+-- The evidence of the event record at position pos of B.
+local function evidenceAt(pos)
+  local len = struct.unpack('<I4', B, pos + 9)
+  return string.sub(B, pos + 13, pos + 12 + len)
 end
 
 local FOREIGN = {}
@@ -164,69 +174,76 @@ end
 -- ---------------------------------------------------------------------------------------------------
 -- event_count: sorted event times and their evidence; reset on detection. Stride 2.
 --
--- The state is one string in a binary layout (struct), not msgpack: a stream of many groups (every observation
--- a read and a write of its own group) is this script's hot path, and most of its cost was Lua building and
--- walking tables. Layout: 'E', n (uint32 LE), offset of the last record (uint32 LE), then n records in time
--- order: time (double: integers below 2^53 are exact), evidence length (uint32 LE), evidence bytes.
+-- The state is one string of event records, newest first, in a binary layout (struct), not msgpack: a stream
+-- of many groups (every observation a read and a write of its own group) is this script's hot path, and Lua's
+-- cost there is mostly the strings and tables it creates (every byte of a new string is copied, hashed and
+-- later collected). Record: 'E', time (double: integers below 2^53 are exact), evidence length (uint32 LE),
+-- evidence. Equal times: the later arrival first (the engine's arrays, reversed).
 -- A group with one observation in the call that arrives in order and cannot complete a window (the common
--- case) is applied on the string itself: the times it needs are read in place, stale records are cut from the
--- front and the new record appended, without decoding. Everything else decodes into arrays and runs the port.
+-- case) is applied on the string itself: the new record (copied from the call's argument) goes in front, the
+-- records too old to share a window with a future event are cut from the end; nothing is decoded.
+-- Everything else decodes into the engine's arrays and runs the port.
 
 local ZERO = {0, 0, 0} -- shared "nothing to report" result (never modified)
-local HEAD = 10 -- first record
 
 local function encodeCount(times, evs, n)
   local parts = {}
-  local off = HEAD
-  for i = 1, n do
+  for i = n, 1, -1 do
     local ev = evs[i]
-    parts[i] = struct.pack('<dI4', times[i], #ev) .. ev
-    if i < n then off = off + 12 + #ev end
+    parts[n - i + 1] = 'E' .. struct.pack('<dI4', times[i], #ev) .. ev
   end
-  return 'E' .. struct.pack('<I4I4', n, off) .. table.concat(parts)
+  return table.concat(parts)
 end
 
--- times, evs; errors (caught by the caller's pcall) on data that is not ours.
+-- times, evs (oldest first); errors (caught by the caller's pcall) on data that is not ours.
 local function decodeCount(raw)
-  if string.byte(raw, 1) ~= 69 then error('not ours') end -- 'E'
-  local n = struct.unpack('<I4', raw, 2)
-  local times, evs = {}, {}
-  local p = HEAD
-  for i = 1, n do
-    local t, len = struct.unpack('<dI4', raw, p)
-    if p + 11 + len > #raw then error('not ours') end
-    times[i] = t
-    evs[i] = string.sub(raw, p + 12, p + 11 + len)
-    p = p + 12 + len
+  local rt, re = {}, {}
+  local size = #raw
+  local p = 1
+  while p <= size do
+    if string.byte(raw, p) ~= 69 or p + 12 > size then error('not ours') end -- 'E'
+    local t, len = struct.unpack('<dI4', raw, p + 1)
+    if p + 12 + len > size then error('not ours') end
+    rt[#rt + 1] = t
+    re[#re + 1] = string.sub(raw, p + 13, p + 12 + len)
+    p = p + 13 + len
   end
-  if p ~= #raw + 1 then error('not ours') end
+  local n = #rt
+  local times, evs = {}, {}
+  for i = 1, n do
+    times[i] = rt[n + 1 - i]
+    evs[i] = re[n + 1 - i]
+    if i > 1 and times[i] < times[i - 1] then error('not ours') end
+  end
   return times, evs
 end
 
--- The fast path (one in-order observation, no detection possible). Returns the new state, 'late', or nil when
--- the general path must run. raw ~= nil.
-local function countFast(raw, ru, t, ev)
+-- The fast path (one in-order observation that cannot complete a window). Returns the new state, 'late', or
+-- nil when the general path must run. raw ~= nil; rec = the observation's record position in B.
+local function countFast(raw, ru, t, rec)
   local size = #raw
-  if size < HEAD - 1 or string.byte(raw, 1) ~= 69 then return nil end
-  local n, lastOff = struct.unpack('<I4I4', raw, 2)
-  if n < 1 or lastOff < HEAD or lastOff + 11 > size then return nil end
-  local max = struct.unpack('<d', raw, lastOff)
+  if size < 13 or string.byte(raw, 1) ~= 69 then return nil end
+  local max = struct.unpack('<d', raw, 2)
   if t < max - ru.TOL then return 'late' end
   if t < max then return nil end
-  -- Leading records older than (t - tolerance - window) can never share a window with a future event.
+  -- Records older than (t - tolerance - window) can never share a window with a future event: from the first
+  -- such record on (newest first), everything goes.
   local cutoff = t - ru.TOL - ru.W
-  local p, kk = HEAD, 0
-  while kk < n do
-    if p + 11 > size then return nil end
-    local x, len = struct.unpack('<dI4', raw, p)
-    if x >= cutoff then break end
-    p = p + 12 + len
-    kk = kk + 1
+  local p, kept, N = 1, 0, ru.N
+  while p <= size do
+    if string.byte(raw, p) ~= 69 or p + 12 > size then return nil end
+    local x, len = struct.unpack('<dI4', raw, p + 1)
+    if x < cutoff then break end
+    p = p + 13 + len
+    kept = kept + 1
+    if kept + 1 >= N then return nil end
   end
-  local n2 = n - kk + 1
-  if n2 >= ru.N or p > size + 1 then return nil end
-  local kept = string.sub(raw, p)
-  return 'E' .. struct.pack('<I4I4', n2, HEAD + #kept) .. kept .. struct.pack('<dI4', t, #ev) .. ev
+  if kept + 1 >= N or p > size + 1 then return nil end
+  local len = struct.unpack('<I4', B, rec + 9)
+  local r = string.sub(B, rec, rec + 12 + len)
+  if kept == 0 then return r end
+  if p > size then return r .. raw end
+  return r .. string.sub(raw, 1, p - 1)
 end
 
 local function applyCount(sk, g, ru, base, K)
@@ -235,12 +252,15 @@ local function applyCount(sk, g, ru, base, K)
   if type(raw) == 'table' then return {-1} end
   if K == 1 then
     local t = A[base]
-    local ev = A[base + 1]
     local blob
     if not raw then
-      if N > 1 then blob = 'E' .. struct.pack('<I4I4dI4', 1, HEAD, t, #ev) .. ev end
+      if N > 1 then
+        local rec = A[base + 1]
+        local len = struct.unpack('<I4', B, rec + 9)
+        blob = string.sub(B, rec, rec + 12 + len)
+      end
     else
-      blob = countFast(raw, ru, t, ev)
+      blob = countFast(raw, ru, t, A[base + 1])
       if blob == 'late' then return {1, 0, 0} end
     end
     if blob ~= nil then
@@ -281,7 +301,7 @@ local function applyCount(sk, g, ru, base, K)
     end
     if not isLate then
       changed = true
-      local ev = A[o + 1]
+      local ev = evidenceAt(A[o + 1])
       local p = n
       if n == 0 or t >= times[n] then
         times[n + 1] = t
