@@ -109,8 +109,8 @@ interface Group {
   readonly rule: ScriptRule;
   /** Indices into the batch, in arrival order. */
   readonly members: number[];
+  /** `<prefix>{<rule id>:<fingerprint>:<group>}:s`; the cooldown key is the same with `:c` (see scripts.ts). */
   readonly stateKey: string;
-  readonly cooldownKey: string;
 }
 
 type Reply = [Error | null, unknown][];
@@ -472,8 +472,7 @@ export class RedisStateStore implements StateStore {
       if (byGroup === undefined) byRule.set(rule, (byGroup = new Map()));
       let group = byGroup.get(o.groupKey);
       if (group === undefined) {
-        const start = rule.keyStart + groupKeyPart(o.groupKey);
-        group = { rule, members: [], stateKey: `${start}}:s`, cooldownKey: `${start}}:c` };
+        group = { rule, members: [], stateKey: `${rule.keyStart}${groupKeyPart(o.groupKey)}}:s` };
         byGroup.set(o.groupKey, group);
         groups.push(group);
       }
@@ -549,7 +548,7 @@ export class RedisStateStore implements StateStore {
    */
   private _args(call: readonly Group[], obs: readonly StoreObservation[]): (string | number | Buffer)[] {
     const args: (string | number | Buffer)[] = [call.length * (this._cluster ? 2 : 1)];
-    if (this._cluster) for (const g of call) args.push(g.stateKey, g.cooldownKey);
+    if (this._cluster) for (const g of call) args.push(g.stateKey, `${g.stateKey.slice(0, -1)}c`);
     else for (const g of call) args.push(g.stateKey);
     const ruleIndex = new Map<ScriptRule, number>();
     for (const g of call) if (!ruleIndex.has(g.rule)) ruleIndex.set(g.rule, ruleIndex.size + 1);
@@ -570,19 +569,14 @@ export class RedisStateStore implements StateStore {
         // one string per event: the event-name token, then the ids when there are any.
         p.u8(0x45);
         p.f64(o.timeUnixMicros);
-        const at = p.begin();
         const idx = rule.nameIndex.get(o.eventName);
-        if (idx !== undefined) p.raw(String(idx));
-        else p.raw(`=${o.eventName}`);
-        if (withIds && (o.traceId !== undefined || o.spanId !== undefined || o.recordUid !== undefined)) {
-          p.raw('\u001f');
-          if (o.traceId !== undefined) p.raw(o.traceId);
-          p.raw('\u001f');
-          if (o.spanId !== undefined) p.raw(o.spanId);
-          p.raw('\u001f');
-          if (o.recordUid !== undefined) p.raw(o.recordUid);
-        }
-        p.end(at);
+        const token = idx !== undefined ? String(idx) : `=${o.eventName}`;
+        // One string, one write (each write into the buffer is a call into C++).
+        p.str(
+          withIds && (o.traceId !== undefined || o.spanId !== undefined || o.recordUid !== undefined)
+            ? `${token}\u001f${o.traceId ?? ''}\u001f${o.spanId ?? ''}\u001f${o.recordUid ?? ''}`
+            : token,
+        );
         if (rule.script === SCRIPT_VALUE_COUNT) {
           for (let f = 0; f < rule.fields; f++) p.str(o.values[f] ?? '');
         } else if (rule.script !== SCRIPT_EVENT_COUNT) {
