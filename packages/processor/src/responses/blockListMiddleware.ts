@@ -50,6 +50,14 @@ export interface BlockListMiddlewareOptions<Req extends BlockListRequest = Block
   readonly userId?: (req: Req) => string | undefined;
   /** Status of the refusal. Default 403. */
   readonly statusCode?: number;
+  /**
+   * Reports a refusal instead of the built-in event. Use it to emit the refusal through the application's
+   * `SecurityEvents` (e.g. `security.authz.fail({ reason: 'blocked' })`): the record then carries the whole request
+   * context (user agent, route, session, `log.record.uid`), and the instrumentation's automatic 403 capture knows
+   * the request was already reported, so a refusal is never counted twice. Errors it throws are swallowed.
+   * Default: a `secmon.authz.fail` record with `error.type = blocked` through the OTel Logs API.
+   */
+  readonly onRefuse?: (req: Req, entry: BlockEntry) => void;
 }
 
 /**
@@ -72,6 +80,7 @@ export function blockListMiddleware<Req extends BlockListRequest = BlockListRequ
   const getClient = options.clientAddress ?? ((req: Req) => req.ip ?? req.socket?.remoteAddress);
   const getUser = options.userId;
   const status = options.statusCode ?? 403;
+  const onRefuse = options.onRefuse;
   const def = getEventDefinition(EVENTS.AUTHZ_FAIL);
 
   return (req, res, next) => {
@@ -99,6 +108,14 @@ export function blockListMiddleware<Req extends BlockListRequest = BlockListRequ
     res.setHeader('Retry-After', String(retryAfter));
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
     res.end('Forbidden\n');
+    if (onRefuse !== undefined) {
+      try {
+        onRefuse(req, entry);
+      } catch {
+        // A failing report must not turn a refusal into a crash (STYLE.md rule 9).
+      }
+      return;
+    }
     try {
       const attributes: Record<string, string | number | string[]> = {
         [ATTR_EVENT_ACTION]: def?.action ?? 'authz_fail',

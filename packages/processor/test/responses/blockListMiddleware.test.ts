@@ -57,6 +57,34 @@ describe('blockListMiddleware', () => {
     await p.loggerProvider.shutdown();
   });
 
+  it('should report refusals through onRefuse instead of the built-in event, and survive a throwing hook', async () => {
+    const blockList = new BlockList();
+    const p = createPipeline((o) => new SecurityRulesProcessor({ ...o, rules: [] }));
+    const seen: string[] = [];
+    let fail = false;
+    const app = express();
+    app.use(
+      blockListMiddleware(blockList, {
+        loggerProvider: p.loggerProvider,
+        onRefuse: (req, entry) => {
+          if (fail) throw new Error('hook bug');
+          seen.push(`${req.method} ${entry.kind} ${entry.value} ${entry.ruleId}`);
+        },
+      }),
+    );
+    app.get('/', (_req, res) => {
+      res.send('ok');
+    });
+    const base = await listen(app);
+    blockList.block('client', '127.0.0.1', 60_000, { ruleId: 'payment.card_testing' });
+    expect((await fetch(base)).status).toBe(403);
+    fail = true;
+    expect((await fetch(base)).status).toBe(403);
+    expect(seen).toEqual(['GET client 127.0.0.1 payment.card_testing']);
+    expect(p.logExporter.getFinishedLogRecords()).toHaveLength(0);
+    await p.loggerProvider.shutdown();
+  });
+
   it('should enforce lock_user blocks with the userId option', async () => {
     const blockList = new BlockList();
     const p = createPipeline((o) => new SecurityRulesProcessor({ ...o, rules: [] }));
