@@ -47,7 +47,7 @@ export type { InMemoryStateStoreOptions } from './store/InMemoryStateStore.js';
 export { SecurityRulesProcessor } from './processor/SecurityRulesProcessor.js';
 export type { SecurityRulesProcessorOptions } from './processor/SecurityRulesProcessor.js';
 export { AlertPublisher, alertAttributes } from './processor/AlertPublisher.js';
-export type { AlertPublisherOptions } from './processor/AlertPublisher.js';
+export type { AlertPublisherOptions, AlertResponse } from './processor/AlertPublisher.js';
 
 // Actions
 export type { AlertAction } from './actions/AlertAction.js';

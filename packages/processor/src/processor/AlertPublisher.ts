@@ -51,10 +51,16 @@ import type { AlertAction } from '../actions/AlertAction.js';
 import { ActionDispatcher, type ActionDispatcherStats } from '../actions/ActionDispatcher.js';
 import type { Alert } from '../engine/Alert.js';
 import { WarnOnce } from '../internal/WarnOnce.js';
-import type { BlockList } from '../responses/BlockList.js';
+import type { BlockEntry, BlockList } from '../responses/BlockList.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version.js';
 
 /** Options of {@link AlertPublisher}. */
+/** What the publisher did in response to an alert, handed to `onAlert`. */
+export interface AlertResponse {
+  /** The block the alert's `block_client` / `lock_user` response put in place; undefined when none was. */
+  readonly block: BlockEntry | undefined;
+}
+
 export interface AlertPublisherOptions {
   /** Where alert spans go. Default: the global `TracerProvider`. */
   readonly tracerProvider?: TracerProvider;
@@ -68,8 +74,11 @@ export interface AlertPublisherOptions {
   readonly maxLinks?: number;
   /** `security_rule.ruleset.name`. Default `secmon`. */
   readonly rulesetName?: string;
-  /** Called synchronously for every alert, after the block list (exceptions are caught and counted). */
-  readonly onAlert?: (alert: Alert) => void;
+  /**
+   * Called synchronously for every alert, after the block list (exceptions are caught and counted). `response.block`
+   * is the block the alert put in place (a `block_client` / `lock_user` response applied to the block list), if any.
+   */
+  readonly onAlert?: (alert: Alert, response: AlertResponse) => void;
   /** Alert actions run in the background (see {@link ActionDispatcherOptions}). */
   readonly actions?: readonly AlertAction[];
   /** Applies `block_client` / `lock_user` responses. */
@@ -101,7 +110,7 @@ export class AlertPublisher {
   private readonly _logger: Logger | undefined;
   private readonly _maxLinks: number;
   private readonly _ruleset: string;
-  private readonly _onAlert: ((alert: Alert) => void) | undefined;
+  private readonly _onAlert: ((alert: Alert, response: AlertResponse) => void) | undefined;
   private readonly _blockList: BlockList | undefined;
   private readonly _dispatcher: ActionDispatcher;
   private readonly _warn = new WarnOnce();
@@ -185,16 +194,17 @@ export class AlertPublisher {
           this._fail('log', e);
         }
       }
+      let block: BlockEntry | undefined;
       if (this._blockList !== undefined) {
         try {
-          this._blockList.applyAlert(alert);
+          block = this._blockList.applyAlert(alert);
         } catch (e) {
           this._fail('block-list', e);
         }
       }
       if (this._onAlert !== undefined) {
         try {
-          this._onAlert(alert);
+          this._onAlert(alert, { block });
         } catch (e) {
           this._fail('on-alert', e);
         }

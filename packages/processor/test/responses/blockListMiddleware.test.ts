@@ -114,7 +114,17 @@ describe('blockListMiddleware', () => {
       severity: 'high',
       response: { action: 'block_client', duration: '10m' },
     });
-    const p = createPipeline((o) => new SecurityRulesProcessor({ ...o, rules: [rule], blockList }));
+    const responses: string[] = [];
+    const p = createPipeline(
+      (o) =>
+        new SecurityRulesProcessor({
+          ...o,
+          rules: [rule],
+          blockList,
+          onAlert: (alert, response) =>
+            responses.push(`${alert.rule.id} -> ${response.block?.kind} ${response.block?.value} ${response.block?.ruleId}`),
+        }),
+    );
     const app = express();
     app.use(blockListMiddleware(blockList, { loggerProvider: p.loggerProvider }));
     app.post('/login', (req, res) => {
@@ -129,6 +139,7 @@ describe('blockListMiddleware', () => {
       await r.text();
     }
     expect(statuses).toEqual([401, 401, 401, 403, 403]);
+    expect(responses).toEqual(['e2e.brute_force -> client 127.0.0.1 e2e.brute_force']);
     await p.loggerProvider.shutdown();
   });
 });
