@@ -302,6 +302,21 @@ export class SecurityEvents {
     }
   }
 
+  /**
+   * The `user.hash` pseudonym this instance records for a login string (keyed HMAC-SHA256, normalised as the
+   * events normalise it), or undefined for a value that is not a usable string. Lets the application act on
+   * alerts grouped by `user.hash` (e.g. enforce a `lock_user` block on the account being attacked) without ever
+   * logging the login itself. Never throws.
+   */
+  userHash(login: string): string | undefined {
+    try {
+      return this._hashLogin(login);
+    } catch (e) {
+      this._warn.warn('user-hash', `userHash failed: ${String(e)}`);
+      return undefined;
+    }
+  }
+
   /** Counters behind the self-metrics, for tests and health endpoints. */
   getStats(): SecurityEventsStats {
     const sc = this._scrubber;

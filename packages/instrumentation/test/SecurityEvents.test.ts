@@ -107,6 +107,14 @@ describe('SecurityEvents', () => {
       expect(a!.attributes['user.hash']).toBe(b!.attributes['user.hash']);
     });
 
+    it('should give the application the same user.hash as the events (userHash), never throwing', () => {
+      const p = pipeline();
+      p.security.authn.loginFail({ login: ' Alice@Example.COM ' });
+      expect(p.security.userHash('alice@example.com')).toBe(p.last().attributes['user.hash']);
+      expect(p.security.userHash(42 as unknown as string)).toBe(p.security.userHash('42'));
+      expect(p.security.userHash(Symbol('x') as unknown as string)).toBeUndefined();
+    });
+
     it('should keep pseudonyms stable across instances with the same key and change them with the key', () => {
       const a = pipeline();
       const b = pipeline();
