@@ -147,9 +147,15 @@ class ValueIndex {
 
   find(v: string): number {
     if (this._indexed) return this._index!.get(v) ?? -1;
+    const keys = this.keys;
+    const n = keys.length;
+    if (n === 0) return -1;
+    // The first value without a tag: a benign group (one account) matches here, often by pointer, without
+    // reading `v` (measured: the benign spraying case as fast as before the tags, 1.6-1.9 µs alone).
+    if (keys[0] === v) return 0;
     const tags = this.tags;
     const tag = valueTag(v);
-    for (let i = 0; i < tags.length; i++) if (tags[i] === tag && this.keys[i] === v) return i;
+    for (let i = 1; i < n; i++) if (tags[i] === tag && keys[i] === v) return i;
     return -1;
   }
 
@@ -501,8 +507,26 @@ export class RuleEngine {
   private _apply(c: CompiledRule, key: string, t: number, values: readonly string[], step: number, ev: Ev, name: string, record: boolean): void {
     this._key = key;
     let d: Detection | undefined;
-    if (c.slab !== null) d = this._applySlab(c, c.slab, key, t, ev);
-    else d = this._applyObject(c, key, t, values, step, ev);
+    if (c.slab !== null) {
+      d = this._applySlab(c, c.slab, key, t, ev);
+    } else {
+      // Inline rather than a method of its own (measured: a separate call cost ~8% on the benign value_count case).
+      const g = c.groups.get(key);
+      if (g === undefined) {
+        if (c.groups.size >= this._maxGroups) this._evictOne(c);
+      } else {
+        g.ref = true;
+      }
+      if (c.kind === KIND_VALUE_COUNT) {
+        let vg = g as ValueGroup | undefined;
+        if (vg === undefined) c.groups.set(key, (vg = new ValueGroup(c.rule.fields.length)));
+        d = this._applyValues(c, vg, t, values, ev);
+      } else {
+        let tg = g as TemporalGroup | undefined;
+        if (tg === undefined) c.groups.set(key, (tg = new TemporalGroup(c.steps.length)));
+        d = this._applyTemporal(c, tg, t, step, ev);
+      }
+    }
 
     if (record && this._shared) {
       try {
@@ -525,24 +549,6 @@ export class RuleEngine {
     }
 
     if (d !== undefined) this._detected(c, key, d, name);
-  }
-
-  /** Groups held as objects (value_count, temporal_ordered). */
-  private _applyObject(c: CompiledRule, key: string, t: number, values: readonly string[], step: number, ev: Ev): Detection | undefined {
-    const g = c.groups.get(key);
-    if (g === undefined) {
-      if (c.groups.size >= this._maxGroups) this._evictOne(c);
-    } else {
-      g.ref = true;
-    }
-    if (c.kind === KIND_VALUE_COUNT) {
-      let vg = g as ValueGroup | undefined;
-      if (vg === undefined) c.groups.set(key, (vg = new ValueGroup(c.rule.fields.length)));
-      return this._applyValues(c, vg, t, values, ev);
-    }
-    let tg = g as TemporalGroup | undefined;
-    if (tg === undefined) c.groups.set(key, (tg = new TemporalGroup(c.steps.length)));
-    return this._applyTemporal(c, tg, t, step, ev);
   }
 
   // --- event_count -----------------------------------------------------------------------------------
