@@ -6,8 +6,9 @@
 // the store (record() enqueues; the background flusher pipelines one script call per rule and group), and the
 // clock stops when Redis has answered everything (forceFlush). The anchor is rate-limiter-flexible's
 // RateLimiterRedis.consume on the same Redis and the same stream: awaited one by one (how a request handler
-// calls it) and, as its best case, 1 000 calls in flight at once. Each case: a warm-up round, then the median of
-// ROUNDS rounds. Memory per active group: Redis `used_memory` before/after creating many groups.
+// calls it) and, as its best case, 1 000 calls in flight at once. The cases of a stream run in interleaved rounds
+// after a warm-up round (see interleaved()); each figure is the case's median round. Redis cost: the server's CPU
+// time per event (INFO cpu). Memory per active group: Redis `used_memory` before/after creating many groups.
 import { DEFAULT_RULES, defineRule, RuleEngine, type Rule, type SecurityEvent } from '@secmon/processor';
 import { commandExists, RedisServer } from '@secmon/test-utils';
 import os from 'node:os';

@@ -32,7 +32,7 @@ export interface RedisStateStoreOptions {
   readonly maxBatchSize?: number;
   /**
    * Standalone Redis: (rule, group) pairs applied by one script call. Bounds how long one call holds Redis
-   * (about 5 µs per group). On Redis Cluster every call holds one group (one slot). Default 100.
+   * (about 4 µs per group). On Redis Cluster every call holds one group (one slot). Default 100.
    */
   readonly maxGroupsPerCall?: number;
   /** Batches sent before the first one is answered (Redis works while this process builds the next). Default 4. */
