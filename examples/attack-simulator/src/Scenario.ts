@@ -16,7 +16,7 @@ export interface ScenarioOutcome {
   requests: number;
   /** HTTP status -> count. */
   statuses: Record<number, number>;
-  /** Short observations, e.g. "blocked (HTTP 429) after 9 attempts". */
+  /** Short observations, e.g. "blocked (HTTP 403) after 9 attempts". */
   notes: string[];
 }
 

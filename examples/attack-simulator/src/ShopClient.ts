@@ -15,6 +15,8 @@ export interface ShopClientOptions {
 export interface ShopResponse {
   status: number;
   body: unknown;
+  /** The `Retry-After` header, when the shop sent one (its block list refusals do). */
+  retryAfter?: string;
 }
 
 /** Request options. */
@@ -69,7 +71,8 @@ export class ShopClient {
     } catch {
       // not JSON (e.g. an HTML 404 page): keep the text
     }
-    return { status: response.status, body: parsed };
+    const retryAfter = response.headers.get('retry-after');
+    return { status: response.status, body: parsed, ...(retryAfter !== null ? { retryAfter } : {}) };
   }
 
   login(username: string, password: string, extra: Record<string, unknown> = {}): Promise<ShopResponse> {

@@ -10,6 +10,7 @@ export {
   INJECTION_MARKER,
   STUFFING_ADDRESSES,
   STUFFING_COMBOS,
+  DISTRIBUTED_ADDRESSES,
   isBlocked,
 } from './scenarios.js';
 export { OutcomeRecorder } from './Scenario.js';

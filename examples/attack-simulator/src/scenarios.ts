@@ -29,11 +29,12 @@ export const TESTED_CARDS = [
 export const INJECTION_MARKER = 'FORGED-ENTRY';
 
 /**
- * True when the shop refused the request because the client or user is blocked: its block list middleware
- * answers 429 Too Many Requests with `Retry-After` (the shop has no other source of 429).
+ * True when the shop refused the request because the client, the user or the account typed at login is
+ * blocked by an alert response: 403 Forbidden **with** `Retry-After` (when the block ends). An ordinary
+ * access-control denial is a 403 without it.
  */
 export function isBlocked(response: ShopResponse): boolean {
-  return response.status === 429;
+  return response.status === 403 && response.retryAfter !== undefined;
 }
 
 const benign: Scenario = {
@@ -184,6 +185,43 @@ const stuffing: Scenario = {
   },
 };
 
+/** Botnet addresses of the distributed brute force (apart from the credential-stuffing botnet's). */
+export const DISTRIBUTED_ADDRESSES = 12;
+
+const distributedBruteForce: Scenario = {
+  id: 'distributed-brute-force',
+  title: 'Distributed brute force on one account',
+  kind: 'attack',
+  description:
+    "A botnet guesses the admin's password, one attempt per address: under every per-address threshold, until the account is locked.",
+  addresses: Array.from({ length: DISTRIBUTED_ADDRESSES }, (_, i) => address(BOTNET_NET, 200 + i)),
+  expectedRules: ['authn.distributed_brute_force.user'],
+  async run(ctx, rec) {
+    let failed = 0;
+    for (const [i, from] of this.addresses.entries()) {
+      const c = ctx.client(from, 'Mozilla/5.0 (botnet)');
+      const r = await c.login(ADMIN.username, WORDLIST[(i + 15) % WORDLIST.length] ?? 'guess');
+      rec.record(r.status);
+      if (isBlocked(r)) {
+        rec.note(`account locked (HTTP ${r.status}) after ${failed} failed logins, one per address`);
+        ctx.step(`account locked after ${failed} guesses from ${failed} addresses`);
+        // The lock is checked before the password: even the right one is refused while it holds.
+        const next = this.addresses[i + 1] ?? address(BOTNET_NET, 250);
+        const right = await ctx.client(next, 'Mozilla/5.0 (botnet)').login(ADMIN.username, ADMIN.password);
+        rec.record(right.status);
+        if (isBlocked(right)) {
+          rec.note('the right password, tried next, was refused too');
+          ctx.step('the right password, tried next from another address, refused too');
+        }
+        return;
+      }
+      if (r.status === 401) failed++;
+    }
+    rec.note(`never locked after ${failed} failed logins from ${this.addresses.length} addresses`);
+    ctx.step(`${failed} guesses, account not locked`);
+  },
+};
+
 const takeover: Scenario = {
   id: 'account-takeover',
   title: 'Account takeover',
@@ -264,13 +302,20 @@ const privilegeEscalation: Scenario = {
       ['GET', '/admin/export'],
     ];
     let denied = 0;
+    let sent = 0;
     for (const [method, path, body] of probes) {
       const r = await c.request(method, path, body === undefined ? {} : { body });
       rec.record(r.status);
+      sent++;
+      if (isBlocked(r)) {
+        rec.note(`${denied} admin requests denied, then blocked (HTTP ${r.status})`);
+        ctx.step(`${denied} admin requests denied, then blocked`);
+        return;
+      }
       if (r.status === 403) denied++;
     }
-    rec.note(`${denied} of ${probes.length} admin requests denied`);
-    ctx.step(`${denied}/${probes.length} admin requests denied`);
+    rec.note(`${denied} of ${sent} admin requests denied`);
+    ctx.step(`${denied}/${sent} admin requests denied`);
   },
 };
 
@@ -380,6 +425,7 @@ export const SCENARIOS: readonly Scenario[] = [
   bruteForce,
   spraying,
   stuffing,
+  distributedBruteForce,
   takeover,
   cardTesting,
   privilegeEscalation,

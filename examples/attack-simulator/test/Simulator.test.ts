@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCENARIOS, STUFFING_COMBOS, Simulator, isDocumentationAddress } from '../src/index.js';
+import { SCENARIOS, STUFFING_COMBOS, Simulator, isBlocked, isDocumentationAddress } from '../src/index.js';
 
 describe('Simulator', () => {
   const seen: { method: string; url: string; forwarded: string | undefined; peer: string | undefined }[] = [];
@@ -45,6 +45,12 @@ describe('Simulator', () => {
     }
     const stuffing = results.find((r) => r.scenario.id === 'credential-stuffing');
     expect(stuffing?.outcome.statuses[401]).toBe(STUFFING_COMBOS);
+  });
+
+  it('should tell a block list refusal (403 with Retry-After) from an ordinary denial (403 alone)', () => {
+    expect(isBlocked({ status: 403, body: undefined, retryAfter: '900' })).toBe(true);
+    expect(isBlocked({ status: 403, body: { error: 'forbidden' } })).toBe(false);
+    expect(isBlocked({ status: 429, body: undefined, retryAfter: '60' })).toBe(false);
   });
 
   it('should declare every scenario from documentation addresses, with expected rules for every attack', () => {

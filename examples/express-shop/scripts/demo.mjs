@@ -243,7 +243,7 @@ function onAlert(alert) {
     .join(' ');
   let response = dim('→ no suggested response');
   if (alert.response?.enforced) {
-    // A block the shop's BlockList now enforces (its middleware refuses the next requests with 429).
+    // The block this alert put in place in the shop's BlockList (the next requests are refused with 403).
     response = magenta(
       `→ ${safe(alert.response.action, 40)} ${safe(alert.response.target, 64)}${alert.response.durationMillis ? ` for ${formatDuration(alert.response.durationMillis)}` : ''}`,
     );

@@ -34,6 +34,7 @@ const app = createShopApp({
     gateway: new PaymentGateway(),
     config: new ConfigStore(),
     security: telemetry.security,
+    refuseLockedLogin: secmon.refuseLockedLogin,
     secureCookies: false, // plain HTTP on loopback; behind TLS in production set it to true
   },
   trustProxy: options.trustForwarded ? 'loopback' : false,

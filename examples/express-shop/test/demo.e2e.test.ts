@@ -100,30 +100,75 @@ describe('the demo (npm start)', () => {
     }
   });
 
-  it('should block the brute-force client through the BlockList, and record each refusal', () => {
+  it('should block the brute-force client through the BlockList, and report each refusal once', () => {
     const brute = run.summary.scenarios.find((s) => s.id === 'brute-force');
-    expect(brute?.notes.join(' ')).toMatch(/blocked \(HTTP 429\) after 10 failed logins/);
+    expect(brute?.notes.join(' ')).toMatch(/blocked \(HTTP 403\) after 10 failed logins/);
     expect(brute?.alerts.find((a) => a.ruleId === 'authn.brute_force.client')?.response).toEqual({
       action: 'block_client',
       target: '203.0.113.66',
       durationMillis: 15 * 60_000,
       enforced: true,
     });
-    const refusals = records.filter(
-      (r) =>
-        r.eventName === 'secmon.authz.fail' &&
-        r.attributes['error.type'] === 'blocked' &&
-        r.attributes['client.address'] === '203.0.113.66',
+    const denials = records.filter(
+      (r) => r.eventName === 'secmon.authz.fail' && r.attributes['client.address'] === '203.0.113.66',
     );
-    expect(refusals.length).toBe(brute?.statuses[429]);
-    expect(refusals[0]?.attributes['security_rule.uuid']).toBe('authn.brute_force.client');
+    // Reported through SecurityEvents (onRefuse): blocked, with the request context and the rule behind the
+    // block, and never a second time by the automatic 403 capture (an `error.type=forbidden` would count
+    // towards authz.failure_burst).
+    expect(denials.length).toBe(brute?.statuses[403]);
+    for (const refusal of denials) {
+      expect(refusal.attributes['error.type']).toBe('blocked');
+      expect(refusal.attributes['http.response.status_code']).toBe(403);
+      expect(refusal.attributes['user_agent.original']).toBe('python-requests/2.32');
+      expect(refusal.attributes['shop.block.kind']).toBe('client');
+      expect(refusal.attributes['shop.block.rule_id']).toBe('authn.brute_force.client');
+    }
+  });
+
+  it('should report every 403 once, and a block list refusal never as an ordinary authorization failure', () => {
+    const denials = records.filter((r) => r.eventName === 'secmon.authz.fail');
+    const responses403 = run.summary.scenarios.reduce((n, s) => n + (s.statuses[403] ?? 0), 0);
+    expect(denials.length).toBe(responses403);
+    // The only denials that are not refusals of a blocked client or user (what authz.failure_burst counts)
+    // are the privilege-escalation probes.
+    const ordinary = denials.filter((r) => r.attributes['error.type'] !== 'blocked');
+    expect(new Set(ordinary.map((r) => r.attributes['client.address']))).toEqual(new Set(['203.0.113.110']));
+    expect(run.summary.families.excess ?? 0).toBe(0);
   });
 
   it('should lock the account taken over, not only the address', () => {
     const takeover = run.summary.scenarios.find((s) => s.id === 'account-takeover');
     const alert = takeover?.alerts.find((a) => a.ruleId === 'authn.account_takeover');
     expect(alert?.response).toMatchObject({ action: 'lock_user', enforced: true });
-    expect(takeover?.notes.join(' ')).toMatch(/locked out \(HTTP 429\)/);
+    expect(takeover?.notes.join(' ')).toMatch(/locked out \(HTTP 403\)/);
+  });
+
+  it('should lock at login the account guessed from many addresses (lock_user on its user.hash)', () => {
+    const scenario = run.summary.scenarios.find((s) => s.id === 'distributed-brute-force');
+    const alert = scenario?.alerts.find((a) => a.ruleId === 'authn.distributed_brute_force.user');
+    const hash = alert?.group['user.hash'];
+    expect(hash).toMatch(/^[0-9a-f]{16,}$/);
+    expect(alert?.response).toEqual({
+      action: 'lock_user',
+      target: hash,
+      durationMillis: 30 * 60_000,
+      enforced: true,
+    });
+    expect(scenario?.notes.join(' ')).toMatch(/account locked \(HTTP 403\) after 5 failed logins/);
+    // Even the right password is refused: the lock is checked before the password.
+    expect(scenario?.notes.join(' ')).toContain('the right password, tried next, was refused too');
+    const botnet = new Set(SCENARIOS.find((s) => s.id === 'distributed-brute-force')?.addresses);
+    const fromBotnet = records.filter((r) => botnet.has(String(r.attributes['client.address'])));
+    const refusals = fromBotnet.filter((r) => r.eventName === 'secmon.authz.fail');
+    expect(refusals.length).toBe(scenario?.statuses[403]);
+    for (const refusal of refusals) {
+      expect(refusal.attributes['error.type']).toBe('blocked');
+      expect(refusal.attributes['user.hash']).toBe(hash);
+      expect(refusal.attributes['shop.block.kind']).toBe('user');
+      expect(refusal.attributes['shop.block.rule_id']).toBe('authn.distributed_brute_force.user');
+    }
+    expect(fromBotnet.filter((r) => r.eventName === 'secmon.authn.login_fail').length).toBe(5);
+    expect(fromBotnet.some((r) => r.eventName.startsWith('secmon.authn.login_success'))).toBe(false);
   });
 
   it('should export every event and alert (the export processor lost none)', () => {

@@ -80,7 +80,7 @@ describe('the shop outside demo mode', () => {
       expect(response.status).toBe(401);
     }
     const refused = await fetch(`${ready.url}/products`, { headers: { 'x-forwarded-for': '198.51.100.99' } });
-    expect(refused.status).toBe(429);
+    expect(refused.status).toBe(403);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     await ask(child, 'flush');
     const alerts = readLogRecords(ready.files.events).filter((r) => r.eventName === 'secmon.alert');

@@ -1,4 +1,5 @@
 import type { SecurityEvents } from '@secmon/instrumentation';
+import type { LoginLockGuard } from '../http/securityMiddleware.js';
 import type { ConfigStore } from '../domain/ConfigStore.js';
 import type { OrderStore } from '../domain/OrderStore.js';
 import type { PaymentGateway } from '../domain/PaymentGateway.js';
@@ -17,6 +18,11 @@ export interface ShopContext {
    * the request context adds client, user agent, route, session and the authenticated user.
    */
   security: SecurityEvents;
+  /**
+   * Refuses (403, reported) a login whose account is locked by an alert response on its `user.hash`; see
+   * http/securityMiddleware.ts.
+   */
+  refuseLockedLogin: LoginLockGuard;
   /** Set `Secure` on the session cookie (off only for plain-HTTP loopback demos). */
   secureCookies: boolean;
 }

@@ -27,6 +27,10 @@ export function authRoutes(ctx: ShopContext): Router {
       return;
     }
     const { username, password } = check.value;
+    // An account locked by an alert response (e.g. guessed from many addresses: the lock is on the user.hash
+    // of the login typed) is refused before its password is checked: no scrypt work for the attacker, and
+    // no answer that would tell a right password from a wrong one while the lock holds.
+    if (ctx.refuseLockedLogin(username, res)) return;
     const result = await ctx.users.checkCredentials(username, password);
     if (!result.ok) {
       if (result.user) {

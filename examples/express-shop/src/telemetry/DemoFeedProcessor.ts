@@ -13,7 +13,7 @@ export type DemoFeedMessage =
       count: number;
       windowMillis: number;
       /**
-       * The rule's suggested response; `enforced` when the shop's BlockList now holds the block
+       * The rule's suggested response; `enforced` when the alert put a block in place in the shop's BlockList
        * (`block_client`, `lock_user`), false for advisory responses (`review`, `require_captcha`...).
        */
       response?: { action: string; target?: string; durationMillis?: number; enforced: boolean };

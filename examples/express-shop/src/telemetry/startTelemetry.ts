@@ -17,7 +17,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { SecurityEvents, createSecurityLogProcessor } from '@secmon/instrumentation';
 import type { SecurityLogProcessorStats } from '@secmon/instrumentation';
 import { BlockList, DEFAULT_RULES, SecurityRulesProcessor } from '@secmon/processor';
-import type { Alert } from '@secmon/processor';
+import type { Alert, BlockEntry } from '@secmon/processor';
 import { ALERT_EVENT_NAME, ATTR_CLIENT_ADDRESS, ATTR_USER_HASH, ATTR_USER_ID } from '@secmon/semconv';
 import type { ShopOptions } from '../ShopOptions.js';
 import { CONFIG_KEYS_WITH_LOGGABLE_VALUES } from '../domain/ConfigStore.js';
@@ -45,27 +45,25 @@ export interface ShopTelemetry {
   shutdown(): Promise<void>;
 }
 
-/** What the demo view shows as the response taken for an alert. */
+/**
+ * What the demo view shows as the response taken for an alert: `block` is the block the alert put in place
+ * (`AlertResponse.block` from the processor), so "enforced" is what the BlockList did, not a guess.
+ */
 function responseOf(
   alert: Alert,
-  blockList: BlockList,
+  block: BlockEntry | undefined,
 ): Extract<DemoFeedMessage, { type: 'alert' }>['response'] {
   const response = alert.rule.response;
   if (!response) return undefined;
-  let target: string | undefined;
-  let enforced = false;
-  if (response.action === 'block_client') {
-    target = alert.group[ATTR_CLIENT_ADDRESS];
-    enforced = target !== undefined && blockList.isBlocked('client', target) !== undefined;
-  } else if (response.action === 'lock_user') {
+  let target = block?.value;
+  if (target === undefined && response.action === 'block_client') target = alert.group[ATTR_CLIENT_ADDRESS];
+  else if (target === undefined && response.action === 'lock_user')
     target = alert.group[ATTR_USER_ID] ?? alert.group[ATTR_USER_HASH];
-    enforced = target !== undefined && blockList.isBlocked('user', target) !== undefined;
-  }
   return {
     action: response.action,
     ...(target !== undefined ? { target } : {}),
     ...(response.durationMillis !== undefined ? { durationMillis: response.durationMillis } : {}),
-    enforced,
+    enforced: block !== undefined,
   };
 }
 
@@ -104,8 +102,9 @@ export async function startTelemetry(options: ShopOptions): Promise<ShopTelemetr
   const rules = new SecurityRulesProcessor({
     rules: DEFAULT_RULES,
     blockList,
-    // Synchronous, right after the block list: the demo view shows each alert as it fires.
-    onAlert: (alert) =>
+    // Synchronous, right after the block list: the demo view shows each alert as it fires, with the block it
+    // put in place (response.block), if any.
+    onAlert: (alert, { block }) =>
       sendToDemo({
         type: 'alert',
         ruleId: alert.rule.id,
@@ -114,7 +113,7 @@ export async function startTelemetry(options: ShopOptions): Promise<ShopTelemetr
         group: { ...alert.group },
         count: alert.count,
         windowMillis: alert.windowMillis,
-        ...(alert.rule.response ? { response: responseOf(alert, blockList) } : {}),
+        ...(alert.rule.response ? { response: responseOf(alert, block) } : {}),
       }),
     // Off the request path, from the processor's bounded queue (add WebhookAction, SlackAction... here).
     actions: [new ConsoleAlertAction()],
