@@ -13,7 +13,7 @@ function run(endpoint: string): Promise<{ code: number | null; stdout: string; s
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--conditions=@secmon/source', '--import', `${root}packages/cli/scripts/source-hooks.mjs`, `${here}example.ts`],
+      ['--conditions=@secmon/source', '--import', `${root}scripts/source-hooks.mjs`, `${here}example.ts`],
       { env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, SECMON_PSEUDONYM_KEY: 'readme-example-key-0123456789abcdef' } },
     );
     let stdout = '';

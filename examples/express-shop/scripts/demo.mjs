@@ -5,7 +5,7 @@
 //
 //   node examples/express-shop/scripts/demo.mjs [--collector] [--only id,id] [--quiet]
 //
-// Runs the workspace's TypeScript sources directly (Node >= 22.18 type stripping, see register-ts.mjs):
+// Runs the workspace's TypeScript sources directly (Node >= 22.18 type stripping, see scripts/source-hooks.mjs at the repository root):
 // nothing to build. With --collector, the shop exports OTLP to the collector distribution built from
 // collector-config/ (`npm run collector:build`), which writes the files instead.
 import { fork, spawnSync } from 'node:child_process';
@@ -36,7 +36,7 @@ if (!process.features?.typescript) {
   process.exit(1);
 }
 
-await import('./register-ts.mjs');
+await import('../../../scripts/source-hooks.mjs');
 // Attacker-controlled text is printed through the same escaping as the shop's console alert action.
 const { safe } = await import('../src/terminal.ts');
 
@@ -208,7 +208,7 @@ const shopLog = createWriteStream(join(outputDir, 'shop.log'));
 const shop = fork(join(shopDir, 'src', 'main.ts'), [], {
   cwd: shopDir,
   env: shopEnv,
-  execArgv: ['--conditions=@secmon/source', '--import', join(here, 'register-ts.mjs')],
+  execArgv: ['--conditions=@secmon/source', '--import', join(here, '..', '..', '..', 'scripts', 'source-hooks.mjs')],
   stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
 });
 children.add(shop);
@@ -480,7 +480,7 @@ const cliDir = join(root, 'packages', 'cli');
 const analyzeArgs = [
   '--conditions=@secmon/source',
   '--import',
-  './packages/cli/scripts/source-hooks.mjs',
+  './scripts/source-hooks.mjs',
   'packages/cli/src/bin.ts',
   'analyze',
 ];

@@ -1,5 +1,5 @@
 // The shop's entry point: OpenTelemetry + secmon first, then the app, on 127.0.0.1.
-//   node --conditions=@secmon/source --import ./scripts/register-ts.mjs src/main.ts
+//   node --conditions=@secmon/source --import ../../scripts/source-hooks.mjs src/main.ts
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { readShopOptions } from './ShopOptions.js';

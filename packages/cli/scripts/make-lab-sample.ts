@@ -1,6 +1,6 @@
 // Regenerates samples/lab-a09/shop-2025-03-14.jsonl.gz, the log of the A09 lab walkthrough (README): one hour
 // of a web shop's security events with one attacker's story planted in it. Deterministic (fixed seed).
-//   node --conditions=@secmon/source --import ./scripts/source-hooks.mjs scripts/make-lab-sample.ts
+//   node --conditions=@secmon/source --import ../../scripts/source-hooks.mjs scripts/make-lab-sample.ts
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { generateTraffic } from '../test/support/traffic.ts';

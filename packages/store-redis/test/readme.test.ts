@@ -33,7 +33,7 @@ describe.skipIf(!hasRedis)('README example', () => {
   });
 
   it('should alert (and block fleet-wide) on the second run only', async () => {
-    const argv = ['--conditions=@secmon/source', '--import', `${ROOT}scripts/source-hooks.mjs`, file];
+    const argv = ['--conditions=@secmon/source', '--import', `${ROOT}../../scripts/source-hooks.mjs`, file];
     const env = { ...process.env, REDIS_URL: redis.url, NODE_OPTIONS: '' };
     const first = await run(process.execPath, argv, { env, cwd: ROOT, timeout: 30_000 });
     const second = await run(process.execPath, argv, { env, cwd: ROOT, timeout: 30_000 });

@@ -15,7 +15,7 @@ export function cliArgv(args: readonly string[]): { command: string; args: strin
     args: [
       '--conditions=@secmon/source',
       '--import',
-      `${CLI_ROOT}scripts/source-hooks.mjs`,
+      `${CLI_ROOT}../../scripts/source-hooks.mjs`,
       `${CLI_ROOT}src/bin.ts`,
       ...args,
     ],

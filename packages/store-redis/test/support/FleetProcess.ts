@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Alert, RuleEngineStats } from '@secmon/processor';
 import type { RedisStateStoreStats } from '../../src/index.js';
 
-const HOOKS = fileURLToPath(new URL('../../scripts/source-hooks.mjs', import.meta.url));
+const HOOKS = fileURLToPath(new URL('../../../../scripts/source-hooks.mjs', import.meta.url));
 const APP = fileURLToPath(new URL('./fleetApp.ts', import.meta.url));
 
 export interface FleetState {
