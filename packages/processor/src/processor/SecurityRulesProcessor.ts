@@ -13,6 +13,7 @@ import type { StateStore } from '../store/StateStore.js';
 import type { Attributes, Clock, EventTime } from '../types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version.js';
 import { AlertPublisher, type AlertPublisherOptions } from './AlertPublisher.js';
+import { resourceAttributes } from '../internal/resourceAttributes.js';
 
 /** Options of {@link SecurityRulesProcessor}: the engine's, the publisher's, and the self-metrics' provider. */
 export interface SecurityRulesProcessorOptions extends AlertPublisherOptions {
@@ -144,7 +145,7 @@ export class SecurityRulesProcessor implements LogRecordProcessor {
       ev.eventName = name;
       ev.timeUnixNano = logRecord.hrTime;
       ev.attributes = logRecord.attributes;
-      ev.resource = logRecord.resource.attributes;
+      ev.resource = resourceAttributes(logRecord.resource);
       ev.traceId = sc?.traceId;
       ev.spanId = sc?.spanId;
       this._engine.process(ev);
