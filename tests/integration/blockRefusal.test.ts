@@ -17,13 +17,17 @@ describe('block list refusals with the instrumentation', () => {
   });
 
   it('should report each refusal once, as authz.fail error.type=blocked with the request context', async () => {
-    const security = new SecurityEvents({ loggerProvider, pseudonymKey: 'integration-test-key-0123456789abcdef' });
+    const security = new SecurityEvents({
+      loggerProvider,
+      pseudonymKey: 'integration-test-key-0123456789abcdef',
+    });
     const blockList = new BlockList();
     const app = express();
     app.use(createExpressMiddleware(security));
     app.use(
       blockListMiddleware(blockList, {
-        onRefuse: (_req, entry) => security.authz.fail({ reason: 'blocked', resourceType: `block:${entry.kind}` }),
+        onRefuse: (_req, entry) =>
+          security.authz.fail({ reason: 'blocked', resourceType: `block:${entry.kind}` }),
       }),
     );
     app.get('/account', (_req, res) => {

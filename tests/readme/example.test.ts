@@ -14,7 +14,13 @@ function run(endpoint: string): Promise<{ code: number | null; stdout: string; s
     const child = spawn(
       process.execPath,
       ['--conditions=@secmon/source', '--import', `${root}scripts/source-hooks.mjs`, `${here}example.ts`],
-      { env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, SECMON_PSEUDONYM_KEY: 'readme-example-key-0123456789abcdef' } },
+      {
+        env: {
+          ...process.env,
+          OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+          SECMON_PSEUDONYM_KEY: 'readme-example-key-0123456789abcdef',
+        },
+      },
     );
     let stdout = '';
     let stderr = '';
@@ -54,7 +60,9 @@ describe('README example', () => {
     expect(logs.filter((l) => l.eventName === 'secmon.config.change')).toHaveLength(1);
     const alerts = logs.filter((l) => l.eventName === 'secmon.alert');
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]!.attributes['security_rule.uuid'] ?? alerts[0]!.attributes['security_rule.name']).toBeDefined();
+    expect(
+      alerts[0]!.attributes['security_rule.uuid'] ?? alerts[0]!.attributes['security_rule.name'],
+    ).toBeDefined();
     expect(alerts[0]!.severityNumber).toBeGreaterThanOrEqual(17);
   });
 });

@@ -208,7 +208,11 @@ const shopLog = createWriteStream(join(outputDir, 'shop.log'));
 const shop = fork(join(shopDir, 'src', 'main.ts'), [], {
   cwd: shopDir,
   env: shopEnv,
-  execArgv: ['--conditions=@secmon/source', '--import', join(here, '..', '..', '..', 'scripts', 'source-hooks.mjs')],
+  execArgv: [
+    '--conditions=@secmon/source',
+    '--import',
+    join(here, '..', '..', '..', 'scripts', 'source-hooks.mjs'),
+  ],
   stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
 });
 children.add(shop);

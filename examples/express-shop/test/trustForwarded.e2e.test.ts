@@ -19,7 +19,11 @@ function startShop(env: Record<string, string>): Promise<{ child: ChildProcess; 
   const child = fork(join(SHOP_DIR, 'src', 'main.ts'), [], {
     cwd: SHOP_DIR,
     env: { ...process.env, PORT: '0', SHOP_SCRYPT_LOG2N: '12', OTEL_BLRP_SCHEDULE_DELAY: '50', ...env },
-    execArgv: ['--conditions=@secmon/source', '--import', join(SHOP_DIR, '..', '..', 'scripts', 'source-hooks.mjs')],
+    execArgv: [
+      '--conditions=@secmon/source',
+      '--import',
+      join(SHOP_DIR, '..', '..', 'scripts', 'source-hooks.mjs'),
+    ],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {

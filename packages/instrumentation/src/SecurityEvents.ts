@@ -2,7 +2,11 @@ import { context as otelContext, diag, logs } from '@opentelemetry/api';
 import type { AnyValue, Context, Logger } from '@opentelemetry/api';
 import { EVENTS } from '@secmon/semconv';
 import type { SecurityEventName } from '@secmon/semconv';
-import { DEFAULT_SECURITY_EVENTS_OPTIONS, DEFAULT_SENSITIVE_QUERY_PARAMS, DEVELOPMENT_PSEUDONYM_KEY } from './defaults.js';
+import {
+  DEFAULT_SECURITY_EVENTS_OPTIONS,
+  DEFAULT_SENSITIVE_QUERY_PARAMS,
+  DEVELOPMENT_PSEUDONYM_KEY,
+} from './defaults.js';
 import type {
   AccessEvents,
   AuthnEvents,
@@ -22,7 +26,13 @@ import type {
   UploadEvents,
   UserEvents,
 } from './groups.js';
-import { COMPILED_EVENTS, LEVEL_SEVERITY, SLOT_NAMES, compiled, severityText } from './internal/compiledEvents.js';
+import {
+  COMPILED_EVENTS,
+  LEVEL_SEVERITY,
+  SLOT_NAMES,
+  compiled,
+  severityText,
+} from './internal/compiledEvents.js';
 import type { CompiledEvent } from './internal/compiledEvents.js';
 import { normalizeIp, truncateIp } from './internal/ip.js';
 import { Pseudonymizer } from './internal/Pseudonymizer.js';
@@ -61,7 +71,16 @@ const KEY_MAX = 128;
 const HASH_INPUT_MAX = 1024;
 
 const HTTP_METHODS: ReadonlySet<string> = new Set([
-  'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY',
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
+  'QUERY',
 ]);
 const OUTCOMES: ReadonlySet<string> = new Set(['success', 'failure', 'unknown']);
 const ADMIN_TYPES: Readonly<Record<string, readonly string[]>> = {
@@ -82,9 +101,29 @@ const NON_ASCII = /[^\u0000-\u007f]/;
  * the client, the outcome or our own counters (EVENTS.md §8 "Identity integrity"), nor squat OTel/ECS names.
  */
 const RESERVED_PREFIXES: readonly string[] = [
-  'secmon.', 'event.', 'log.', 'user.', 'session.', 'client.', 'server.', 'network.', 'http.', 'url.',
-  'user_agent.', 'error.', 'exception.', 'security_rule.', 'service.', 'telemetry.', 'otel.', 'db.', 'file.',
-  'geo.', 'security.', 'app.', 'ocsf.',
+  'secmon.',
+  'event.',
+  'log.',
+  'user.',
+  'session.',
+  'client.',
+  'server.',
+  'network.',
+  'http.',
+  'url.',
+  'user_agent.',
+  'error.',
+  'exception.',
+  'security_rule.',
+  'service.',
+  'telemetry.',
+  'otel.',
+  'db.',
+  'file.',
+  'geo.',
+  'security.',
+  'app.',
+  'ocsf.',
 ];
 const CUSTOM_DEFAULT_CATEGORY: readonly string[] = Object.freeze(['api']);
 const CUSTOM_DEFAULT_TYPE: readonly string[] = Object.freeze(['info']);
@@ -152,7 +191,12 @@ export class SecurityEvents {
     this._recordUserName = options.recordUserName ?? d.recordUserName;
     this._normalizeLogin = options.normalizeLogin ?? d.normalizeLogin;
     this._maxString = clamp('maxStringLength', options.maxStringLength ?? d.maxStringLength, 16, 65_536);
-    this._maxUserAgent = clamp('maxUserAgentLength', options.maxUserAgentLength ?? d.maxUserAgentLength, 16, 65_536);
+    this._maxUserAgent = clamp(
+      'maxUserAgentLength',
+      options.maxUserAgentLength ?? d.maxUserAgentLength,
+      16,
+      65_536,
+    );
     this._maxArray = clamp('maxArrayLength', options.maxArrayLength ?? d.maxArrayLength, 1, 1024);
     this._maxDepth = clamp('maxAttributeDepth', options.maxAttributeDepth ?? d.maxAttributeDepth, 0, 16);
     this._maxKeys = clamp('maxAttributeKeys', options.maxAttributeKeys ?? d.maxAttributeKeys, 1, 1024);
@@ -173,7 +217,10 @@ export class SecurityEvents {
 
     this._scrubber = new Scrubber({
       redact: options.redact ?? d.redact,
-      sensitiveQueryParams: [...DEFAULT_SENSITIVE_QUERY_PARAMS, ...(options.sensitiveQueryParams ?? d.sensitiveQueryParams)],
+      sensitiveQueryParams: [
+        ...DEFAULT_SENSITIVE_QUERY_PARAMS,
+        ...(options.sensitiveQueryParams ?? d.sensitiveQueryParams),
+      ],
       sensitiveKeys: (options.sensitiveKeys ?? d.sensitiveKeys).map((k) =>
         typeof k === 'string' ? new RegExp(`^${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i') : k,
       ),
@@ -280,7 +327,10 @@ export class SecurityEvents {
     const ev = COMPILED_EVENTS.get(name);
     if (ev === undefined) {
       this._metrics.countDropped('invalid_name');
-      this._warn.warn(`unknown:${String(name).slice(0, 128)}`, `emit(): '${safeName(name)}' is not a catalogue event; dropped`);
+      this._warn.warn(
+        `unknown:${String(name).slice(0, 128)}`,
+        `emit(): '${safeName(name)}' is not a catalogue event; dropped`,
+      );
       return;
     }
     this._emit(ev, fields, undefined);
@@ -339,7 +389,11 @@ export class SecurityEvents {
 
   // --- the hot path --------------------------------------------------------------------------------------
 
-  private _emit(ev: CompiledEvent, fields: object | undefined, explicitState: RequestState | undefined): void {
+  private _emit(
+    ev: CompiledEvent,
+    fields: object | undefined,
+    explicitState: RequestState | undefined,
+  ): void {
     try {
       // The only work a disabled logger (no provider, or LoggerConfig.enabled false) ever sees.
       if (!this._logger.enabled(ev.enabledOptions)) return;
@@ -586,10 +640,12 @@ export class SecurityEvents {
             this._setArray(attrs, 'secmon.permission.current', v, SHORT_MAX);
             break;
           case 'key':
-            if (this._setString(attrs, 'secmon.config.key', v, NAME_MAX)) cfgKey = attrs['secmon.config.key'] as string;
+            if (this._setString(attrs, 'secmon.config.key', v, NAME_MAX))
+              cfgKey = attrs['secmon.config.key'] as string;
             break;
           case 'secret':
-            if (this._setBool(attrs, 'secmon.config.secret', v)) cfgSecret = attrs['secmon.config.secret'] === true;
+            if (this._setBool(attrs, 'secmon.config.secret', v))
+              cfgSecret = attrs['secmon.config.secret'] === true;
             break;
           case 'previousValue':
             cfgPrevious = v;
@@ -680,7 +736,8 @@ export class SecurityEvents {
       const data = state.data;
       if (data.clientAddress !== undefined) this._setAddress(scratch, data.clientAddress);
       if (data.clientPort !== undefined) this._setInt(scratch, 'client.port', data.clientPort, 0, 65_535);
-      if (data.userAgent !== undefined) this._setString(scratch, 'user_agent.original', data.userAgent, this._maxUserAgent);
+      if (data.userAgent !== undefined)
+        this._setString(scratch, 'user_agent.original', data.userAgent, this._maxUserAgent);
       if (data.method !== undefined) this._setMethod(scratch, data.method);
       if (data.urlPath !== undefined) this._setPath(scratch, data.urlPath);
       memo = [];
@@ -697,7 +754,10 @@ export class SecurityEvents {
       try {
         user = state.userFn !== undefined ? state.userFn() : state.data.user;
       } catch (err) {
-        this._warn.warn('getUser', `the getUser callback threw (${errorName(err)}); event emitted without the user`);
+        this._warn.warn(
+          'getUser',
+          `the getUser callback threw (${errorName(err)}); event emitted without the user`,
+        );
       }
       if (user !== undefined && user !== null && typeof user === 'object') {
         if (user.id !== undefined) this._setString(attrs, 'user.id', user.id, ID_MAX);
@@ -708,7 +768,8 @@ export class SecurityEvents {
             if (this._recordUserName) this._setString(attrs, 'user.name', user.login, NAME_MAX);
           }
         }
-        if (user.roles !== undefined && attrs['user.roles'] === undefined) this._setArray(attrs, 'user.roles', user.roles, NAME_MAX);
+        if (user.roles !== undefined && attrs['user.roles'] === undefined)
+          this._setArray(attrs, 'user.roles', user.roles, NAME_MAX);
       }
     }
     if (attrs['http.route'] === undefined) {
@@ -922,7 +983,13 @@ export class SecurityEvents {
     return undefined;
   }
 
-  private _applyConfigValues(attrs: Attrs, key: string | undefined, secret: boolean, previous: unknown, next: unknown): void {
+  private _applyConfigValues(
+    attrs: Attrs,
+    key: string | undefined,
+    secret: boolean,
+    previous: unknown,
+    next: unknown,
+  ): void {
     if (key !== undefined && !secret && this._configValueKeys.has(key) && !this._scrubber.isSecretKey(key)) {
       const p = previous === undefined ? undefined : this._anyValue(previous, 1);
       const n = next === undefined ? undefined : this._anyValue(next, 1);
@@ -931,7 +998,10 @@ export class SecurityEvents {
       return;
     }
     // Values of secret or non-allowlisted keys never leave the process (EVENTS.md §5 secmon.config.*).
-    this._scrubber.countRedacted('secret_key', (previous === undefined ? 0 : 1) + (next === undefined ? 0 : 1));
+    this._scrubber.countRedacted(
+      'secret_key',
+      (previous === undefined ? 0 : 1) + (next === undefined ? 0 : 1),
+    );
   }
 
   private _applyCustomEnvelope(attrs: Attrs, k: string, v: unknown): void {
@@ -986,7 +1056,10 @@ export class SecurityEvents {
     } catch (err) {
       // A getter or Proxy that throws: keep what we have, count the rest as invalid.
       sc.countSanitized('invalid_type');
-      this._warn.warn('extra-throw', `reading extra attributes threw (${errorName(err)}); the rest were dropped`);
+      this._warn.warn(
+        'extra-throw',
+        `reading extra attributes threw (${errorName(err)}); the rest were dropped`,
+      );
     }
   }
 
@@ -1081,7 +1154,10 @@ export class SecurityEvents {
     else if (severity === undefined) problem = `has an invalid level '${String(level).slice(0, 16)}'`;
     if (problem !== undefined) {
       this._metrics.countDropped('invalid_name');
-      this._warn.warn(`custom:${String(name).slice(0, 128)}`, `custom event '${safeName(name)}' ${problem}; dropped`);
+      this._warn.warn(
+        `custom:${String(name).slice(0, 128)}`,
+        `custom event '${safeName(name)}' ${problem}; dropped`,
+      );
       return undefined;
     }
     const ev: CompiledEvent = Object.freeze({
@@ -1114,7 +1190,10 @@ export class SecurityEvents {
 
   private _internalError(err: unknown): void {
     this._metrics.countDropped('internal_error');
-    this._warn.error(`internal:${errorName(err)}`, `event dropped after an internal error (${errorName(err)})`);
+    this._warn.error(
+      `internal:${errorName(err)}`,
+      `event dropped after an internal error (${errorName(err)})`,
+    );
   }
 }
 

@@ -93,16 +93,25 @@ export class SecurityLogRecordProcessor implements LogRecordProcessor {
     const base = options.meterProvider;
     const tap: MeterProvider = {
       getMeter: (name: string, version?: string, opts?: MeterOptions): Meter =>
-        new TapMeter(base !== undefined ? base.getMeter(name, version, opts) : createNoopMeter(), (n, attrs) =>
-          this._onProcessed(n, attrs),
+        new TapMeter(
+          base !== undefined ? base.getMeter(name, version, opts) : createNoopMeter(),
+          (n, attrs) => this._onProcessed(n, attrs),
         ),
     };
     this._inner = new BatchLogRecordProcessor({
       exporter: options.exporter,
       maxQueueSize: this._maxQueueSize,
       maxExportBatchSize: positive('maxExportBatchSize', options.maxExportBatchSize, d.maxExportBatchSize),
-      scheduledDelayMillis: positive('scheduledDelayMillis', options.scheduledDelayMillis, d.scheduledDelayMillis),
-      exportTimeoutMillis: positive('exportTimeoutMillis', options.exportTimeoutMillis, d.exportTimeoutMillis),
+      scheduledDelayMillis: positive(
+        'scheduledDelayMillis',
+        options.scheduledDelayMillis,
+        d.scheduledDelayMillis,
+      ),
+      exportTimeoutMillis: positive(
+        'exportTimeoutMillis',
+        options.exportTimeoutMillis,
+        d.exportTimeoutMillis,
+      ),
       selfObsMeterProvider: tap,
     });
     this._shutdownOnce = new BindOnceFuture(this._shutdown, this);
@@ -110,7 +119,8 @@ export class SecurityLogRecordProcessor implements LogRecordProcessor {
     const meter = (base ?? metrics).getMeter(PACKAGE_NAME, PACKAGE_VERSION);
     meter
       .createObservableCounter('secmon.export.dropped', {
-        description: 'Security log records lost before reaching the exporter or in a failed export, by reason.',
+        description:
+          'Security log records lost before reaching the exporter or in a failed export, by reason.',
         unit: '{log_record}',
       })
       .addCallback((result: ObservableResult) => {
@@ -215,7 +225,10 @@ class TapMeter implements Meter {
     this._onProcessed = onProcessed;
   }
 
-  createCounter<A extends MetricAttributes = MetricAttributes>(name: string, options?: MetricOptions): Counter<A> {
+  createCounter<A extends MetricAttributes = MetricAttributes>(
+    name: string,
+    options?: MetricOptions,
+  ): Counter<A> {
     const real = this._base.createCounter<A>(name, options);
     if (name !== SDK_PROCESSED) return real;
     const onProcessed = this._onProcessed;
@@ -227,23 +240,38 @@ class TapMeter implements Meter {
     };
   }
 
-  createGauge<A extends MetricAttributes = MetricAttributes>(name: string, options?: MetricOptions): Gauge<A> {
+  createGauge<A extends MetricAttributes = MetricAttributes>(
+    name: string,
+    options?: MetricOptions,
+  ): Gauge<A> {
     return this._base.createGauge<A>(name, options);
   }
 
-  createHistogram<A extends MetricAttributes = MetricAttributes>(name: string, options?: MetricOptions): Histogram<A> {
+  createHistogram<A extends MetricAttributes = MetricAttributes>(
+    name: string,
+    options?: MetricOptions,
+  ): Histogram<A> {
     return this._base.createHistogram<A>(name, options);
   }
 
-  createUpDownCounter<A extends MetricAttributes = MetricAttributes>(name: string, options?: MetricOptions): UpDownCounter<A> {
+  createUpDownCounter<A extends MetricAttributes = MetricAttributes>(
+    name: string,
+    options?: MetricOptions,
+  ): UpDownCounter<A> {
     return this._base.createUpDownCounter<A>(name, options);
   }
 
-  createObservableGauge<A extends MetricAttributes = MetricAttributes>(name: string, options?: MetricOptions): ObservableGauge<A> {
+  createObservableGauge<A extends MetricAttributes = MetricAttributes>(
+    name: string,
+    options?: MetricOptions,
+  ): ObservableGauge<A> {
     return this._base.createObservableGauge<A>(name, options);
   }
 
-  createObservableCounter<A extends MetricAttributes = MetricAttributes>(name: string, options?: MetricOptions): ObservableCounter<A> {
+  createObservableCounter<A extends MetricAttributes = MetricAttributes>(
+    name: string,
+    options?: MetricOptions,
+  ): ObservableCounter<A> {
     return this._base.createObservableCounter<A>(name, options);
   }
 

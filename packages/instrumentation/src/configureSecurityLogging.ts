@@ -46,7 +46,9 @@ export function configureSecurityLogging(options: ConfigureSecurityLoggingOption
   });
   if (options.registerGlobal ?? true) {
     if (!logs.setGlobalLoggerProvider(loggerProvider)) {
-      diag.warn('secmon-instrumentation: a global LoggerProvider is already registered; pass loggerProvider to SecurityEvents');
+      diag.warn(
+        'secmon-instrumentation: a global LoggerProvider is already registered; pass loggerProvider to SecurityEvents',
+      );
     }
   }
   return {

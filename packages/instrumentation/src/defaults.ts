@@ -45,7 +45,10 @@ export const DEFAULT_SENSITIVE_QUERY_PARAMS: readonly string[] = Object.freeze([
 export const DEVELOPMENT_PSEUDONYM_KEY = 'secmon-insecure-development-pseudonym-key-do-not-use-in-production';
 
 type ResolvedDefaults = Required<
-  Omit<SecurityEventsOptions, 'loggerProvider' | 'meterProvider' | 'pseudonymKey' | 'environment' | 'customPrefix'>
+  Omit<
+    SecurityEventsOptions,
+    'loggerProvider' | 'meterProvider' | 'pseudonymKey' | 'environment' | 'customPrefix'
+  >
 >;
 
 /** Documented defaults of {@link SecurityEventsOptions} (a test asserts each one). */

@@ -1,7 +1,12 @@
 import { context as otelContext, diag } from '@opentelemetry/api';
 import { EVENTS } from '@secmon/semconv';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { FLAG_AUTHN_FAILURE, FLAG_AUTHZ_FAILURE, FLAG_NOT_FOUND, FLAG_RATE_LIMITED } from './internal/compiledEvents.js';
+import {
+  FLAG_AUTHN_FAILURE,
+  FLAG_AUTHZ_FAILURE,
+  FLAG_NOT_FOUND,
+  FLAG_RATE_LIMITED,
+} from './internal/compiledEvents.js';
 import { clientAddressFromChain, compileTrustList, normalizeIp } from './internal/ip.js';
 import { RequestState, requestStorage } from './internal/RequestState.js';
 import type { SecurityEvents } from './SecurityEvents.js';
@@ -16,7 +21,8 @@ import type { RequestUser } from './types.js';
  * - a function `(address, hop) => boolean`.
  * - `'express'`: use `req.ip`, i.e. the app's own `trust proxy` setting.
  */
-export type TrustProxy = boolean | number | readonly string[] | 'express' | ((address: string, hop: number) => boolean);
+export type TrustProxy =
+  boolean | number | readonly string[] | 'express' | ((address: string, hop: number) => boolean);
 
 /** Options of {@link createExpressMiddleware}. */
 export interface ExpressMiddlewareOptions {
@@ -47,7 +53,8 @@ function headerValue(v: string | string[] | undefined): string | undefined {
 
 function compileResolver(trust: TrustProxy): Resolver {
   const peerOnly: Resolver = (req) => {
-    const address = req.socket.remoteAddress === undefined ? undefined : normalizeIp(req.socket.remoteAddress);
+    const address =
+      req.socket.remoteAddress === undefined ? undefined : normalizeIp(req.socket.remoteAddress);
     return address === undefined ? undefined : { address, port: req.socket.remotePort };
   };
   if (trust === false) return peerOnly;
@@ -73,11 +80,18 @@ function compileResolver(trust: TrustProxy): Resolver {
     };
   } else {
     const { check, errors } = compileTrustList(trust);
-    if (errors.length > 0) diag.warn(`secmon-instrumentation: trustProxy entries ignored (not IPs/CIDRs): ${errors.slice(0, 5).join(', ')}`);
+    if (errors.length > 0)
+      diag.warn(
+        `secmon-instrumentation: trustProxy entries ignored (not IPs/CIDRs): ${errors.slice(0, 5).join(', ')}`,
+      );
     isTrusted = (addr) => check(addr);
   }
   return (req) => {
-    const r = clientAddressFromChain(req.socket.remoteAddress, headerValue(req.headers['x-forwarded-for']), isTrusted);
+    const r = clientAddressFromChain(
+      req.socket.remoteAddress,
+      headerValue(req.headers['x-forwarded-for']),
+      isTrusted,
+    );
     if (r === undefined) return undefined;
     return r.fromPeer ? { address: r.address, port: req.socket.remotePort } : { address: r.address };
   };
@@ -113,7 +127,10 @@ function limitOf(res: Response): number | undefined {
  * @example
  * app.use(createExpressMiddleware(security, { trustProxy: 1, getUser: (req) => req.session?.user }));
  */
-export function createExpressMiddleware(security: SecurityEvents, options: ExpressMiddlewareOptions = {}): RequestHandler {
+export function createExpressMiddleware(
+  security: SecurityEvents,
+  options: ExpressMiddlewareOptions = {},
+): RequestHandler {
   const resolve = compileResolver(options.trustProxy ?? false);
   const getUser = options.getUser;
   const getSessionId = options.getSessionId;
@@ -128,9 +145,17 @@ export function createExpressMiddleware(security: SecurityEvents, options: Expre
       const status = res.statusCode;
       const ctx = state.otelContext;
       if (status === 401 && c401 && (state.flags & FLAG_AUTHN_FAILURE) === 0) {
-        security._emitForRequest(EVENTS.AUTHN_LOGIN_FAIL, { statusCode: 401, reason: 'unauthenticated', context: ctx }, state);
+        security._emitForRequest(
+          EVENTS.AUTHN_LOGIN_FAIL,
+          { statusCode: 401, reason: 'unauthenticated', context: ctx },
+          state,
+        );
       } else if (status === 403 && c403 && (state.flags & FLAG_AUTHZ_FAILURE) === 0) {
-        security._emitForRequest(EVENTS.AUTHZ_FAIL, { statusCode: 403, reason: 'forbidden', context: ctx }, state);
+        security._emitForRequest(
+          EVENTS.AUTHZ_FAIL,
+          { statusCode: 403, reason: 'forbidden', context: ctx },
+          state,
+        );
       } else if (status === 429 && c429 && (state.flags & FLAG_RATE_LIMITED) === 0) {
         security._emitForRequest(
           EVENTS.EXCESS_RATE_LIMIT_EXCEEDED,
@@ -141,7 +166,9 @@ export function createExpressMiddleware(security: SecurityEvents, options: Expre
         security._emitForRequest(EVENTS.ACCESS_NOT_FOUND, { statusCode: 404, context: ctx }, state);
       }
     } catch (err) {
-      diag.warn(`secmon-instrumentation: automatic capture failed (${err instanceof Error ? err.name : typeof err})`);
+      diag.warn(
+        `secmon-instrumentation: automatic capture failed (${err instanceof Error ? err.name : typeof err})`,
+      );
     }
   };
 
@@ -162,7 +189,9 @@ export function createExpressMiddleware(security: SecurityEvents, options: Expre
       state.otelContext = otelContext.active();
       if (capture) res.once('finish', () => onFinish(res, state));
     } catch (err) {
-      diag.warn(`secmon-instrumentation: request context not set up (${err instanceof Error ? err.name : typeof err})`);
+      diag.warn(
+        `secmon-instrumentation: request context not set up (${err instanceof Error ? err.name : typeof err})`,
+      );
       next();
       return;
     }

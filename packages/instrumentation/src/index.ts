@@ -2,7 +2,11 @@
 
 export { SecurityEvents } from './SecurityEvents.js';
 export type { SecurityEventsStats } from './SecurityEvents.js';
-export { DEFAULT_SECURITY_EVENTS_OPTIONS, DEFAULT_SENSITIVE_QUERY_PARAMS, DEVELOPMENT_PSEUDONYM_KEY } from './defaults.js';
+export {
+  DEFAULT_SECURITY_EVENTS_OPTIONS,
+  DEFAULT_SENSITIVE_QUERY_PARAMS,
+  DEVELOPMENT_PSEUDONYM_KEY,
+} from './defaults.js';
 export type {
   AccessEvents,
   AuthnEvents,

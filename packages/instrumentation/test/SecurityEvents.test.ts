@@ -1,7 +1,12 @@
 import { DiagLogLevel, diag, logs } from '@opentelemetry/api';
 import type { DiagLogger } from '@opentelemetry/api';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
 import { CATALOGUE, EVENTS, getEventDefinition } from '@secmon/semconv';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SecurityEvents } from '../src/index.js';
@@ -27,34 +32,40 @@ describe('SecurityEvents', () => {
       expect(CATALOGUE_CALLS.map((c) => c.name).sort()).toEqual(CATALOGUE.map((d) => d.name).sort());
     });
 
-    it.each(CATALOGUE_CALLS)('should emit $name with the catalogue envelope and the active trace context', ({ name, call, expect: attrs }) => {
-      const p = pipeline();
-      const ids = inSpan(() => call(p.security));
-      const records = p.records();
-      expect(records).toHaveLength(1);
-      const r = records[0]!;
-      const def = getEventDefinition(name)!;
-      expect(r.eventName).toBe(name);
-      expect(r.body).toBeUndefined();
-      expect(r.traceId).toBe(ids.traceId);
-      expect(r.spanId).toBe(ids.spanId);
-      expect(r.attributes['event.action']).toBe(def.action);
-      expect(r.attributes['event.kind']).toBe(def.ecs.kind);
-      expect(r.attributes['event.category']).toEqual(def.ecs.category);
-      expect(r.attributes['log.record.uid']).toMatch(ULID_RE);
-      expect(r.attributes['event.name']).toBeUndefined(); // deprecated attribute, never set
-      if (name !== EVENTS.AUTHZ_ADMIN) expect(r.attributes['event.type']).toEqual(def.ecs.type);
-      expect(r.attributes['event.outcome']).toBe(def.ecs.outcome);
-      expect(r.severityNumber).toBe(def.severityNumber);
-      expect(r.severityText).toBe(def.severityText);
-      if (def.ecs.outcome === 'failure') expect(r.attributes['error.type']).toEqual(expect.any(String));
-      expect(r.attributes).toMatchObject(attrs);
-    });
+    it.each(CATALOGUE_CALLS)(
+      'should emit $name with the catalogue envelope and the active trace context',
+      ({ name, call, expect: attrs }) => {
+        const p = pipeline();
+        const ids = inSpan(() => call(p.security));
+        const records = p.records();
+        expect(records).toHaveLength(1);
+        const r = records[0]!;
+        const def = getEventDefinition(name)!;
+        expect(r.eventName).toBe(name);
+        expect(r.body).toBeUndefined();
+        expect(r.traceId).toBe(ids.traceId);
+        expect(r.spanId).toBe(ids.spanId);
+        expect(r.attributes['event.action']).toBe(def.action);
+        expect(r.attributes['event.kind']).toBe(def.ecs.kind);
+        expect(r.attributes['event.category']).toEqual(def.ecs.category);
+        expect(r.attributes['log.record.uid']).toMatch(ULID_RE);
+        expect(r.attributes['event.name']).toBeUndefined(); // deprecated attribute, never set
+        if (name !== EVENTS.AUTHZ_ADMIN) expect(r.attributes['event.type']).toEqual(def.ecs.type);
+        expect(r.attributes['event.outcome']).toBe(def.ecs.outcome);
+        expect(r.severityNumber).toBe(def.severityNumber);
+        expect(r.severityText).toBe(def.severityText);
+        if (def.ecs.outcome === 'failure') expect(r.attributes['error.type']).toEqual(expect.any(String));
+        expect(r.attributes).toMatchObject(attrs);
+      },
+    );
 
     it('should emit catalogue events by name through emit()', () => {
       const p = pipeline();
       p.security.emit(EVENTS.AUTHZ_FAIL, { resourceType: 'invoice' });
-      expect(p.last()).toMatchObject({ eventName: EVENTS.AUTHZ_FAIL, attributes: { 'secmon.resource.type': 'invoice' } });
+      expect(p.last()).toMatchObject({
+        eventName: EVENTS.AUTHZ_FAIL,
+        attributes: { 'secmon.resource.type': 'invoice' },
+      });
     });
 
     it('should refuse names outside the catalogue in emit()', () => {
@@ -78,7 +89,11 @@ describe('SecurityEvents', () => {
   describe('identity model', () => {
     it('should pseudonymise the typed login as user.hash and never log it by default', () => {
       const p = pipeline();
-      p.security.authn.loginFail({ login: 'mallory@example.com', userExists: false, reason: 'user_not_found' });
+      p.security.authn.loginFail({
+        login: 'mallory@example.com',
+        userExists: false,
+        reason: 'user_not_found',
+      });
       const a = p.last().attributes;
       expect(a['user.hash']).toMatch(/^[0-9a-f]{32}$/);
       expect(a['secmon.user.exists']).toBe(false);
@@ -89,8 +104,17 @@ describe('SecurityEvents', () => {
 
     it('should carry user.id, the hash and existence together when the account exists', () => {
       const p = pipeline();
-      p.security.authn.loginFail({ login: 'alice', userExists: true, userId: 'u-42', reason: 'invalid_credentials' });
-      expect(p.last().attributes).toMatchObject({ 'user.id': 'u-42', 'secmon.user.exists': true, 'user.hash': expect.any(String) });
+      p.security.authn.loginFail({
+        login: 'alice',
+        userExists: true,
+        userId: 'u-42',
+        reason: 'invalid_credentials',
+      });
+      expect(p.last().attributes).toMatchObject({
+        'user.id': 'u-42',
+        'secmon.user.exists': true,
+        'user.hash': expect.any(String),
+      });
     });
 
     it('should log user.name only when recordUserName is on (sanitised)', () => {
@@ -134,7 +158,14 @@ describe('SecurityEvents', () => {
 
     it('should put the target user under user.target.* and the actor under user.*', () => {
       const p = pipeline({ recordUserName: true });
-      p.security.authz.change({ userId: 'admin-1', userRoles: ['admin'], targetUserId: 'u-2', targetLogin: 'bob', targetRoles: ['user'], newRoles: ['admin'] });
+      p.security.authz.change({
+        userId: 'admin-1',
+        userRoles: ['admin'],
+        targetUserId: 'u-2',
+        targetLogin: 'bob',
+        targetRoles: ['user'],
+        newRoles: ['admin'],
+      });
       expect(p.last().attributes).toMatchObject({
         'user.id': 'admin-1',
         'user.roles': ['admin'],
@@ -171,7 +202,11 @@ describe('SecurityEvents', () => {
     it('should record a failed admin action with its outcome', () => {
       const p = pipeline();
       p.security.authz.admin({ outcome: 'failure', adminAction: 'deletion', reason: 'forbidden' });
-      expect(p.last().attributes).toMatchObject({ 'event.outcome': 'failure', 'event.type': ['admin', 'deletion'], 'error.type': 'forbidden' });
+      expect(p.last().attributes).toMatchObject({
+        'event.outcome': 'failure',
+        'event.type': ['admin', 'deletion'],
+        'error.type': 'forbidden',
+      });
     });
 
     it('should honour an explicit timestamp', () => {
@@ -183,11 +218,24 @@ describe('SecurityEvents', () => {
 
     it('should log config values only for allowlisted non-secret keys', () => {
       const p = pipeline({ configValueKeys: ['payments.max_amount', 'smtp.password'] });
-      p.security.config.change({ key: 'payments.max_amount', secret: false, previousValue: 100, newValue: 5000 });
-      p.security.config.change({ key: 'smtp.password', secret: false, previousValue: 'old', newValue: 'hunter2' });
+      p.security.config.change({
+        key: 'payments.max_amount',
+        secret: false,
+        previousValue: 100,
+        newValue: 5000,
+      });
+      p.security.config.change({
+        key: 'smtp.password',
+        secret: false,
+        previousValue: 'old',
+        newValue: 'hunter2',
+      });
       p.security.config.change({ key: 'feature.x', previousValue: 'a', newValue: 'b' });
       const [allowed, secretKey, notListed] = p.records();
-      expect(allowed!.attributes).toMatchObject({ 'secmon.config.previous_value': 100, 'secmon.config.new_value': 5000 });
+      expect(allowed!.attributes).toMatchObject({
+        'secmon.config.previous_value': 100,
+        'secmon.config.new_value': 5000,
+      });
       expect(secretKey!.attributes['secmon.config.new_value']).toBeUndefined();
       expect(notListed!.attributes['secmon.config.new_value']).toBeUndefined();
       expect(JSON.stringify(p.records())).not.toContain('hunter2');
@@ -294,7 +342,12 @@ describe('SecurityEvents', () => {
     });
 
     it('should keep nested plain data bounded in depth, keys and array length', () => {
-      const p = pipeline({ customPrefix: 'shop.', maxAttributeDepth: 2, maxArrayLength: 3, maxAttributeKeys: 4 });
+      const p = pipeline({
+        customPrefix: 'shop.',
+        maxAttributeDepth: 2,
+        maxArrayLength: 3,
+        maxAttributeKeys: 4,
+      });
       p.security.suspicious.activity({
         attributes: {
           'shop.ctx': { a: { b: { c: 'too deep' } }, list: [1, 2, 3, 4, 5], k1: 1, k2: 2, k3: 3, k4: 4 },

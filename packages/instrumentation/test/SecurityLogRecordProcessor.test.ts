@@ -3,7 +3,12 @@ import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   DEFAULT_SECURITY_LOG_PROCESSOR_OPTIONS,
@@ -48,7 +53,11 @@ const BURST = 100_000;
 
 function burst(security: SecurityEvents, n: number): void {
   for (let i = 0; i < n; i++) {
-    security.authn.loginFail({ login: `user${i % 1000}`, clientAddress: '203.0.113.7', reason: 'invalid_credentials' });
+    security.authn.loginFail({
+      login: `user${i % 1000}`,
+      clientAddress: '203.0.113.7',
+      reason: 'invalid_credentials',
+    });
   }
 }
 
@@ -63,19 +72,35 @@ describe('SecurityLogRecordProcessor', () => {
     const security = new SecurityEvents({ loggerProvider: logging.loggerProvider, pseudonymKey: TEST_KEY });
     burst(security, BURST);
     await logging.loggerProvider.forceFlush();
-    expect(logging.processor.stats).toEqual({ received: BURST, exported: BURST, dropped: 0, exportFailed: 0 });
+    expect(logging.processor.stats).toEqual({
+      received: BURST,
+      exported: BURST,
+      dropped: 0,
+      exportFailed: 0,
+    });
     expect(exporter.exported).toBe(BURST);
     await logging.shutdown();
   });
 
   it('should count every record lost when the queue is too small, and say so once', async () => {
     const warn = vi.fn();
-    diag.setLogger({ warn, error: vi.fn(), info: vi.fn(), debug: vi.fn(), verbose: vi.fn() }, DiagLogLevel.WARN);
+    diag.setLogger(
+      { warn, error: vi.fn(), info: vi.fn(), debug: vi.fn(), verbose: vi.fn() },
+      DiagLogLevel.WARN,
+    );
     const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-    const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 60_000 });
+    const reader = new PeriodicExportingMetricReader({
+      exporter: metricExporter,
+      exportIntervalMillis: 60_000,
+    });
     const meterProvider = new MeterProvider({ readers: [reader] });
     const exporter = new CountingExporter();
-    const processor = createSecurityLogProcessor({ exporter, maxQueueSize: 2048, maxExportBatchSize: 512, meterProvider });
+    const processor = createSecurityLogProcessor({
+      exporter,
+      maxQueueSize: 2048,
+      maxExportBatchSize: 512,
+      meterProvider,
+    });
     const provider = new LoggerProvider({ processors: [processor] });
     const security = new SecurityEvents({ loggerProvider: provider, pseudonymKey: TEST_KEY });
     burst(security, BURST);
@@ -100,7 +125,10 @@ describe('SecurityLogRecordProcessor', () => {
   });
 
   it('should count records lost in failed exports', async () => {
-    diag.setLogger({ warn: vi.fn(), error: vi.fn(), info: vi.fn(), debug: vi.fn(), verbose: vi.fn() }, DiagLogLevel.WARN);
+    diag.setLogger(
+      { warn: vi.fn(), error: vi.fn(), info: vi.fn(), debug: vi.fn(), verbose: vi.fn() },
+      DiagLogLevel.WARN,
+    );
     const processor = new SecurityLogRecordProcessor({ exporter: new CountingExporter(true) });
     const provider = new LoggerProvider({ processors: [processor] });
     const security = new SecurityEvents({ loggerProvider: provider, pseudonymKey: TEST_KEY });

@@ -13,7 +13,11 @@ describe('configureSecurityLogging', () => {
   it('should register a global provider whose records go through the extra processors, then export', async () => {
     const exporter = new InMemoryLogRecordExporter();
     const seen = vi.fn();
-    const before: LogRecordProcessor = { onEmit: (r) => seen(r.eventName), forceFlush: () => Promise.resolve(), shutdown: () => Promise.resolve() };
+    const before: LogRecordProcessor = {
+      onEmit: (r) => seen(r.eventName),
+      forceFlush: () => Promise.resolve(),
+      shutdown: () => Promise.resolve(),
+    };
     const logging = configureSecurityLogging({ exporter, processors: [before] });
     expect(logging.processor).toBeInstanceOf(SecurityLogRecordProcessor);
     new SecurityEvents({ pseudonymKey: TEST_KEY }).sys.startup();

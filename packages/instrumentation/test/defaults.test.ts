@@ -1,6 +1,10 @@
 // One test asserts every documented default (STYLE.md rule 14); the only place that reads privates.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SECURITY_EVENTS_OPTIONS, DEFAULT_SENSITIVE_QUERY_PARAMS, SecurityEvents } from '../src/index.js';
+import {
+  DEFAULT_SECURITY_EVENTS_OPTIONS,
+  DEFAULT_SENSITIVE_QUERY_PARAMS,
+  SecurityEvents,
+} from '../src/index.js';
 import { TEST_KEY, pipeline } from './helpers.js';
 
 describe('SecurityEventsOptions defaults', () => {
@@ -55,16 +59,43 @@ describe('SecurityEventsOptions defaults', () => {
   });
 
   it('should ship the OTel sensitive query parameters plus EVENTS.md §8 additions', () => {
-    for (const k of ['X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token', 'AWSAccessKeyId', 'Signature', 'sig', 'X-Goog-Signature']) {
+    for (const k of [
+      'X-Amz-Signature',
+      'X-Amz-Credential',
+      'X-Amz-Security-Token',
+      'AWSAccessKeyId',
+      'Signature',
+      'sig',
+      'X-Goog-Signature',
+    ]) {
       expect(DEFAULT_SENSITIVE_QUERY_PARAMS).toContain(k);
     }
-    for (const k of ['access_token', 'id_token', 'refresh_token', 'token', 'code', 'password', 'passwd', 'secret', 'api_key', 'apikey', 'session', 'sessionid', 'jsessionid', 'phpsessid']) {
+    for (const k of [
+      'access_token',
+      'id_token',
+      'refresh_token',
+      'token',
+      'code',
+      'password',
+      'passwd',
+      'secret',
+      'api_key',
+      'apikey',
+      'session',
+      'sessionid',
+      'jsessionid',
+      'phpsessid',
+    ]) {
       expect(DEFAULT_SENSITIVE_QUERY_PARAMS).toContain(k);
     }
   });
 
   it('should clamp invalid numeric options', () => {
-    const s = new SecurityEvents({ pseudonymKey: TEST_KEY, maxStringLength: 1, maxArrayLength: Number.NaN }) as unknown as Record<string, unknown>;
+    const s = new SecurityEvents({
+      pseudonymKey: TEST_KEY,
+      maxStringLength: 1,
+      maxArrayLength: Number.NaN,
+    }) as unknown as Record<string, unknown>;
     expect(s['_maxString']).toBe(16);
     expect(s['_maxArray']).toBe(1);
   });

@@ -22,7 +22,12 @@ async function startApp(options: ExpressMiddlewareOptions = {}): Promise<App> {
   const p = pipeline();
   const { security } = p;
   const app = express();
-  app.use(createExpressMiddleware(security, { getUser: (req) => (req as Request & { user?: { id: string; roles: string[] } }).user, ...options }));
+  app.use(
+    createExpressMiddleware(security, {
+      getUser: (req) => (req as Request & { user?: { id: string; roles: string[] } }).user,
+      ...options,
+    }),
+  );
   // A fake auth middleware running after ours: the user is read at emit time, so it is still seen.
   app.use((req, _res, next) => {
     const id = req.get('x-test-user');
@@ -40,7 +45,12 @@ async function startApp(options: ExpressMiddlewareOptions = {}): Promise<App> {
   });
   app.use('/api', api);
   app.post('/login', (_req, res) => {
-    security.authn.loginFail({ login: 'alice', userExists: true, userId: 'u-1', reason: 'invalid_credentials' });
+    security.authn.loginFail({
+      login: 'alice',
+      userExists: true,
+      userId: 'u-1',
+      reason: 'invalid_credentials',
+    });
     res.sendStatus(401);
   });
   app.post('/login-ok', (_req, res) => {
@@ -85,7 +95,9 @@ afterEach(async () => {
 describe('createExpressMiddleware', () => {
   it('should attach client, user agent, method, route, path and the authenticated user to events', async () => {
     const { url, p } = await startApp();
-    const res = await fetch(`${url}/api/orders/42?token=secret-in-query`, { headers: { 'user-agent': 'test-agent/1.0', 'x-test-user': 'u-7' } });
+    const res = await fetch(`${url}/api/orders/42?token=secret-in-query`, {
+      headers: { 'user-agent': 'test-agent/1.0', 'x-test-user': 'u-7' },
+    });
     expect(res.status).toBe(403);
     await settle(p, 1);
     const recs = p.records();
@@ -123,7 +135,11 @@ describe('createExpressMiddleware', () => {
     await settle(p, 2);
     const [login, session] = p.records();
     expect(login!.attributes['user.id']).toBe('u-1');
-    expect(session!.attributes).toMatchObject({ 'user.id': 'u-1', 'user.roles': ['admin'], 'session.id': expect.any(String) });
+    expect(session!.attributes).toMatchObject({
+      'user.id': 'u-1',
+      'user.roles': ['admin'],
+      'session.id': expect.any(String),
+    });
   });
 
   it.each([
@@ -138,7 +154,12 @@ describe('createExpressMiddleware', () => {
     expect(p.records()).toHaveLength(1);
     expect(p.last()).toMatchObject({
       eventName,
-      attributes: { 'http.response.status_code': status, 'error.type': errorType, 'url.path': path, 'client.address': '127.0.0.1' },
+      attributes: {
+        'http.response.status_code': status,
+        'error.type': errorType,
+        'url.path': path,
+        'client.address': '127.0.0.1',
+      },
     });
     if (status === 429) expect(p.last().attributes['secmon.limit.max']).toBe(10);
     if (status === 404) expect(p.last().attributes['http.route']).toBeUndefined();
@@ -148,11 +169,19 @@ describe('createExpressMiddleware', () => {
     const { url, p } = await startApp();
     await fetch(`${url}/api/secret/9`);
     await settle(p, 1);
-    expect(p.last().attributes).toMatchObject({ 'http.route': '/api/secret/:id', 'url.path': '/api/secret/9' });
+    expect(p.last().attributes).toMatchObject({
+      'http.route': '/api/secret/:id',
+      'url.path': '/api/secret/9',
+    });
   });
 
   it('should let each automatic capture be switched off', async () => {
-    const { url, p } = await startApp({ captureNotFound: false, captureUnauthorized: false, captureForbidden: false, captureTooManyRequests: false });
+    const { url, p } = await startApp({
+      captureNotFound: false,
+      captureUnauthorized: false,
+      captureForbidden: false,
+      captureTooManyRequests: false,
+    });
     for (const path of ['/private', '/admin', '/limited', '/nope']) await fetch(`${url}${path}`);
     await new Promise((r) => setTimeout(r, 50));
     expect(p.records()).toHaveLength(0);
@@ -192,7 +221,15 @@ describe('createExpressMiddleware', () => {
 
   it('should expose the raw request context inside handlers', async () => {
     const { url } = await startApp();
-    const ctx = (await (await fetch(`${url}/context`, { headers: { 'user-agent': 'ua' } })).json()) as Record<string, unknown>;
-    expect(ctx).toMatchObject({ clientAddress: '127.0.0.1', userAgent: 'ua', method: 'GET', urlPath: '/context' });
+    const ctx = (await (await fetch(`${url}/context`, { headers: { 'user-agent': 'ua' } })).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(ctx).toMatchObject({
+      clientAddress: '127.0.0.1',
+      userAgent: 'ua',
+      method: 'GET',
+      urlPath: '/context',
+    });
   });
 });

@@ -55,19 +55,73 @@ const SECRET_TEXT =
 const PAYLOAD = `${INJECTION} ${SECRET_TEXT} ${INJECTION}`;
 
 /** Raw sequences that would forge or rewrite log lines if they got through unescaped. */
-const RAW_INJECTIONS = ['\r\n2026-01-01', '\u001b[2J', '\u001b[31m', '\u202eevil', '\u2028LS', '\u0000nul', '\u0085NEL'];
+const RAW_INJECTIONS = [
+  '\r\n2026-01-01',
+  '\u001b[2J',
+  '\u001b[31m',
+  '\u202eevil',
+  '\u2028LS',
+  '\u0000nul',
+  '\u0085NEL',
+];
 
 // eslint-disable-next-line no-control-regex -- the assertion is about control characters
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const CONTROL =
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const STRING_FIELDS = [
-  'login', 'userId', 'reason', 'userAgent', 'httpMethod', 'route', 'urlPath', 'url', 'sessionId', 'targetUserId',
-  'targetLogin', 'resourceType', 'resourceId', 'resourceName', 'method', 'tokenId', 'previousRegion', 'currentRegion',
-  'countryIsoCode', 'ruleName', 'ruleId', 'origin', 'referer', 'cspDirective', 'blockedUri', 'dbNamespace',
-  'dbCollection', 'dbOperation', 'filePath', 'fileName', 'mimeType', 'scanEngine', 'exceptionType', 'monitorName',
-  'key', 'provider', 'currency', 'previousSessionId', 'action', 'clientAddress',
+  'login',
+  'userId',
+  'reason',
+  'userAgent',
+  'httpMethod',
+  'route',
+  'urlPath',
+  'url',
+  'sessionId',
+  'targetUserId',
+  'targetLogin',
+  'resourceType',
+  'resourceId',
+  'resourceName',
+  'method',
+  'tokenId',
+  'previousRegion',
+  'currentRegion',
+  'countryIsoCode',
+  'ruleName',
+  'ruleId',
+  'origin',
+  'referer',
+  'cspDirective',
+  'blockedUri',
+  'dbNamespace',
+  'dbCollection',
+  'dbOperation',
+  'filePath',
+  'fileName',
+  'mimeType',
+  'scanEngine',
+  'exceptionType',
+  'monitorName',
+  'key',
+  'provider',
+  'currency',
+  'previousSessionId',
+  'action',
+  'clientAddress',
 ] as const;
-const ARRAY_FIELDS = ['userRoles', 'targetRoles', 'newRoles', 'fields', 'changedFields', 'previousPermissions', 'currentPermissions', 'category', 'type'] as const;
+const ARRAY_FIELDS = [
+  'userRoles',
+  'targetRoles',
+  'newRoles',
+  'fields',
+  'changedFields',
+  'previousPermissions',
+  'currentPermissions',
+  'category',
+  'type',
+] as const;
 
 function deep(n: number): Record<string, unknown> {
   let o: Record<string, unknown> = { leaf: PAYLOAD };
@@ -80,9 +134,24 @@ circular['self'] = circular;
 
 /** Non-string garbage where strings are expected. */
 const GARBAGE: unknown[] = [
-  42, -0, NaN, Infinity, 12345678901234567890n, true, null, Symbol('x'), () => 'fn', { toString: () => 'hunter2' },
-  [PAYLOAD], new Date(NaN), new Map([['password', 'hunter2']]), new Error(PAYLOAD), Buffer.from([0xff, 0xfe, 0x41, 0x0a, 0x1b]),
-  Object.create(null), circular, 4111111111111111,
+  42,
+  -0,
+  NaN,
+  Infinity,
+  12345678901234567890n,
+  true,
+  null,
+  Symbol('x'),
+  () => 'fn',
+  { toString: () => 'hunter2' },
+  [PAYLOAD],
+  new Date(NaN),
+  new Map([['password', 'hunter2']]),
+  new Error(PAYLOAD),
+  Buffer.from([0xff, 0xfe, 0x41, 0x0a, 0x1b]),
+  Object.create(null),
+  circular,
+  4111111111111111,
 ];
 
 function allFieldsWith(value: unknown): CustomEventFields {
@@ -114,18 +183,50 @@ function emitEverything(security: SecurityEvents): number {
     'shop.big': 'x'.repeat(1_000_000) + PAYLOAD,
     'shop.array': new Array(100_000).fill(PAYLOAD),
     'shop.bytes': Buffer.from(PAYLOAD),
-    'shop.nested': { headers: { Authorization: 'Bearer tok_abcdefghijkl123456', Cookie: 'sess-cookie-value-789', [PAYLOAD]: 'x' } },
+    'shop.nested': {
+      headers: {
+        Authorization: 'Bearer tok_abcdefghijkl123456',
+        Cookie: 'sess-cookie-value-789',
+        [PAYLOAD]: 'x',
+      },
+    },
     [PAYLOAD]: 'key injection',
   };
 
   runWithSecurityContext(
-    { clientAddress: PAYLOAD, userAgent: PAYLOAD, method: PAYLOAD, urlPath: PAYLOAD, route: PAYLOAD, sessionId: PAYLOAD, user: { id: PAYLOAD, login: PAYLOAD, roles: [PAYLOAD] } },
+    {
+      clientAddress: PAYLOAD,
+      userAgent: PAYLOAD,
+      method: PAYLOAD,
+      urlPath: PAYLOAD,
+      route: PAYLOAD,
+      sessionId: PAYLOAD,
+      user: { id: PAYLOAD, login: PAYLOAD, roles: [PAYLOAD] },
+    },
     () => {
       // every field of every kind, with the payload, on a catalogue event and a custom one
-      call(() => security.authn.loginFail({ ...allFieldsWith(PAYLOAD), attributes: hostileAttributes } as never));
-      call(() => security.custom('shop.hostile', { ...allFieldsWith(PAYLOAD), attributes: hostileAttributes }));
-      call(() => security.config.change({ key: 'db.password', secret: false, previousValue: 'hunter2', newValue: PAYLOAD }));
-      call(() => security.payment.fail({ reason: PAYLOAD, provider: PAYLOAD, amount: 4111111111111111, currency: PAYLOAD }));
+      call(() =>
+        security.authn.loginFail({ ...allFieldsWith(PAYLOAD), attributes: hostileAttributes } as never),
+      );
+      call(() =>
+        security.custom('shop.hostile', { ...allFieldsWith(PAYLOAD), attributes: hostileAttributes }),
+      );
+      call(() =>
+        security.config.change({
+          key: 'db.password',
+          secret: false,
+          previousValue: 'hunter2',
+          newValue: PAYLOAD,
+        }),
+      );
+      call(() =>
+        security.payment.fail({
+          reason: PAYLOAD,
+          provider: PAYLOAD,
+          amount: 4111111111111111,
+          currency: PAYLOAD,
+        }),
+      );
       // a huge value everywhere
       call(() => security.authz.fail(allFieldsWith('y'.repeat(2_000_000) + PAYLOAD)));
       // garbage everywhere
@@ -137,9 +238,17 @@ function emitEverything(security: SecurityEvents): number {
       call(() => security.authn.loginFail(PAYLOAD as never));
       call(() => security.custom(PAYLOAD));
       call(() => security.emit(PAYLOAD as never));
-      call(() => security.authn.loginFail({ login: 'mallory@evil.example', sessionId: 'sess-cookie-value-789', tokenId: 'tok_abcdefghijkl123456' } as never));
+      call(() =>
+        security.authn.loginFail({
+          login: 'mallory@evil.example',
+          sessionId: 'sess-cookie-value-789',
+          tokenId: 'tok_abcdefghijkl123456',
+        } as never),
+      );
       // short enough to survive the caps, for the "visible escape" and "masking" assertions
-      call(() => security.custom('shop.visible', { userAgent: INJECTION, attributes: { 'shop.note': SECRET_TEXT } }));
+      call(() =>
+        security.custom('shop.visible', { userAgent: INJECTION, attributes: { 'shop.note': SECRET_TEXT } }),
+      );
     },
   );
   return calls;

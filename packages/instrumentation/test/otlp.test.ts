@@ -38,8 +38,9 @@ describe.each([
       ids.set(
         c.name,
         inSpan(() =>
-          runWithSecurityContext({ clientAddress: '203.0.113.9', userAgent: 'Mozilla/5.0', method: 'POST', urlPath: '/login' }, () =>
-            c.call(security),
+          runWithSecurityContext(
+            { clientAddress: '203.0.113.9', userAgent: 'Mozilla/5.0', method: 'POST', urlPath: '/login' },
+            () => c.call(security),
           ),
         ),
       );

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { pipeline } from './helpers.js';
 
 // eslint-disable-next-line no-control-regex -- the assertion is about control characters
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const CONTROL =
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function luhnCheckDigit(body: string): string {
   let sum = 0;
@@ -24,7 +25,11 @@ function luhnCheckDigit(body: string): string {
 
 /** A Luhn-valid 16-digit card number, written contiguous, with spaces or with dashes. */
 const pan = fc
-  .tuple(fc.constantFrom('4', '51', '52', '55', '6011', '2221'), fc.stringMatching(/^[0-9]{14}$/), fc.constantFrom('', ' ', '-'))
+  .tuple(
+    fc.constantFrom('4', '51', '52', '55', '6011', '2221'),
+    fc.stringMatching(/^[0-9]{14}$/),
+    fc.constantFrom('', ' ', '-'),
+  )
   .map(([prefix, rest, sep]) => {
     const body = (prefix + rest).slice(0, 15);
     const digits = body + luhnCheckDigit(body);
@@ -57,7 +62,20 @@ const noise = fc.oneof(
   fc.constantFrom('\r\n', '\u001b[31m', '\u202e', '\ud800', '\u0085', ''),
 );
 
-const STRING_FIELDS = ['userAgent', 'route', 'urlPath', 'url', 'resourceName', 'resourceId', 'fileName', 'filePath', 'ruleName', 'referer', 'userId', 'reason'] as const;
+const STRING_FIELDS = [
+  'userAgent',
+  'route',
+  'urlPath',
+  'url',
+  'resourceName',
+  'resourceId',
+  'fileName',
+  'filePath',
+  'ruleName',
+  'referer',
+  'userId',
+  'reason',
+] as const;
 
 describe('SecurityEvents (property)', () => {
   it('should never export a planted secret or a raw control character, and never throw', () => {
@@ -87,7 +105,8 @@ describe('SecurityEvents (property)', () => {
           const walk = (v: unknown): void => {
             if (typeof v === 'string') strings.push(v);
             else if (Array.isArray(v)) v.forEach(walk);
-            else if (v !== null && typeof v === 'object') Object.entries(v).forEach(([k, x]) => (strings.push(k), walk(x)));
+            else if (v !== null && typeof v === 'object')
+              Object.entries(v).forEach(([k, x]) => (strings.push(k), walk(x)));
           };
           walk(p.records()[0]!.attributes);
           for (const s of strings) expect(CONTROL.test(s), JSON.stringify(s)).toBe(false);

@@ -5,10 +5,21 @@ import { pipeline } from './helpers.js';
 describe('runWithSecurityContext', () => {
   it('should add the context to events emitted inside it, across async continuations', async () => {
     const p = pipeline();
-    await runWithSecurityContext({ clientAddress: '198.51.100.4', userAgent: 'agent', method: 'get', route: '/r/:id', urlPath: '/r/1?x=1', sessionId: 's-1', user: { id: 'u-1', roles: ['a'] } }, async () => {
-      await new Promise((r) => setTimeout(r, 1));
-      p.security.authz.fail();
-    });
+    await runWithSecurityContext(
+      {
+        clientAddress: '198.51.100.4',
+        userAgent: 'agent',
+        method: 'get',
+        route: '/r/:id',
+        urlPath: '/r/1?x=1',
+        sessionId: 's-1',
+        user: { id: 'u-1', roles: ['a'] },
+      },
+      async () => {
+        await new Promise((r) => setTimeout(r, 1));
+        p.security.authz.fail();
+      },
+    );
     p.security.authz.fail();
     const [inside, outside] = p.records();
     expect(inside!.attributes).toMatchObject({

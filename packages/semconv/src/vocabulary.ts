@@ -65,7 +65,10 @@ export const OWASP_VOCABULARY: readonly string[] = Object.freeze([
 
 /** OWASP tokens with no catalogue event yet, and why. */
 export const OWASP_NOT_COVERED: Readonly<Record<string, string>> = Object.freeze({
-  mcp_prompt_injection: 'MCP events are out of scope for 0.x; they would follow the secmon.mcp.* pattern (EVENTS.md §6.6).',
-  mcp_resource_exhaustion: 'MCP events are out of scope for 0.x; they would follow the secmon.mcp.* pattern (EVENTS.md §6.6).',
-  mcp_tool_poisoning: 'MCP events are out of scope for 0.x; they would follow the secmon.mcp.* pattern (EVENTS.md §6.6).',
+  mcp_prompt_injection:
+    'MCP events are out of scope for 0.x; they would follow the secmon.mcp.* pattern (EVENTS.md §6.6).',
+  mcp_resource_exhaustion:
+    'MCP events are out of scope for 0.x; they would follow the secmon.mcp.* pattern (EVENTS.md §6.6).',
+  mcp_tool_poisoning:
+    'MCP events are out of scope for 0.x; they would follow the secmon.mcp.* pattern (EVENTS.md §6.6).',
 });

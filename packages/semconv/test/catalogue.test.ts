@@ -45,11 +45,30 @@ describe('CATALOGUE', () => {
 
   it('should carry valid ECS fields', () => {
     const categories = new Set([
-      'authentication', 'configuration', 'database', 'file', 'iam', 'intrusion_detection', 'malware',
-      'process', 'session', 'web', 'api',
+      'authentication',
+      'configuration',
+      'database',
+      'file',
+      'iam',
+      'intrusion_detection',
+      'malware',
+      'process',
+      'session',
+      'web',
+      'api',
     ]);
     const types = new Set([
-      'access', 'admin', 'change', 'creation', 'deletion', 'denied', 'end', 'error', 'info', 'start', 'user',
+      'access',
+      'admin',
+      'change',
+      'creation',
+      'deletion',
+      'denied',
+      'end',
+      'error',
+      'info',
+      'start',
+      'user',
     ]);
     for (const d of CATALOGUE) {
       expect(['event', 'alert']).toContain(d.ecs.kind);
@@ -83,7 +102,8 @@ describe('CATALOGUE', () => {
         .filter(([k]) => k.startsWith('ATTR_'))
         .map(([, v]) => v as string),
     );
-    for (const d of CATALOGUE) for (const a of d.attributes) expect(keys.has(a), `${d.name}: ${a}`).toBe(true);
+    for (const d of CATALOGUE)
+      for (const a of d.attributes) expect(keys.has(a), `${d.name}: ${a}`).toBe(true);
   });
 
   it('should be frozen', () => {
@@ -133,7 +153,8 @@ describe('attribute constants', () => {
       ['ATTR_DB_COLLECTION_NAME', stable.ATTR_DB_COLLECTION_NAME],
       ['ATTR_DB_OPERATION_NAME', stable.ATTR_DB_OPERATION_NAME],
     ];
-    for (const [name, expected] of pairs) expect((semconv as Record<string, unknown>)[name], name).toBe(expected);
+    for (const [name, expected] of pairs)
+      expect((semconv as Record<string, unknown>)[name], name).toBe(expected);
   });
 
   it('should never define the deprecated event.name attribute', () => {

@@ -61,7 +61,11 @@ function makeStream(name: string, attackerShare: number, seed: number): Stream {
     events.push({
       eventName: FAIL,
       timeUnixNano: BigInt(T0_MS + i * 10) * 1_000_000n,
-      attributes: { 'client.address': ip, 'user.hash': `h${Math.floor(r() * 100_000).toString(36)}`, 'log.record.uid': `u${i}` },
+      attributes: {
+        'client.address': ip,
+        'user.hash': `h${Math.floor(r() * 100_000).toString(36)}`,
+        'log.record.uid': `u${i}`,
+      },
       resource,
       traceId: (i * 7919).toString(16).padStart(32, '0'),
       spanId: (i * 104_729).toString(16).padStart(16, '0'),
@@ -120,7 +124,11 @@ interface RlfResult {
 async function secmonRound(stream: Stream, rules: readonly Rule[]): Promise<SecmonResult> {
   await admin.flushall();
   const cpu0 = await redisMicros();
-  const store = new RedisStateStore({ redis: redis.url, keyPrefix: `b${prefixes++}:`, maxQueueSize: N * rules.length + CHUNK });
+  const store = new RedisStateStore({
+    redis: redis.url,
+    keyPrefix: `b${prefixes++}:`,
+    maxQueueSize: N * rules.length + CHUNK,
+  });
   await store.waitUntilReady();
   const engine = new RuleEngine({ rules, store });
   const events = stream.events;
@@ -138,10 +146,16 @@ async function secmonRound(stream: Stream, rules: readonly Rule[]): Promise<Secm
   while (store.stats().queued > 0) await store.forceFlush();
   const ns = Number(process.hrtime.bigint() - start);
   const s = store.stats();
-  if (s.droppedQueueFull + s.droppedFailed + s.droppedUnavailable > 0 || s.queued > 0) throw new Error(`bench: observations lost ${JSON.stringify(s)}`);
+  if (s.droppedQueueFull + s.droppedFailed + s.droppedUnavailable > 0 || s.queued > 0)
+    throw new Error(`bench: observations lost ${JSON.stringify(s)}`);
   await store.shutdown();
   const redisUsPerEvent = ((await redisMicros()) - cpu0) / events.length;
-  return { eps: (events.length * 1e9) / ns, appNsPerEvent: Number(app) / events.length, redisUsPerEvent, detections: s.detections };
+  return {
+    eps: (events.length * 1e9) / ns,
+    appNsPerEvent: Number(app) / events.length,
+    redisUsPerEvent,
+    detections: s.detections,
+  };
 }
 
 /** The engine alone (no store): its own per-event cost, the floor under any store. */
@@ -158,7 +172,12 @@ async function rlfRound(stream: Stream, inFlight: number): Promise<RlfResult> {
   const cpu0 = await redisMicros();
   const client = new Redis(redis.url, { enableOfflineQueue: false });
   await new Promise<void>((r) => client.once('ready', () => r()));
-  const limiter = new RateLimiterRedis({ storeClient: client, points: 10, duration: 300, keyPrefix: `rlf${prefixes++}` });
+  const limiter = new RateLimiterRedis({
+    storeClient: client,
+    points: 10,
+    duration: 300,
+    keyPrefix: `rlf${prefixes++}`,
+  });
   let rejected = 0;
   const consume = (key: string): Promise<void> =>
     limiter.consume(key).then(
@@ -173,11 +192,16 @@ async function rlfRound(stream: Stream, inFlight: number): Promise<RlfResult> {
   if (inFlight <= 1) {
     for (const k of keys) await consume(k);
   } else {
-    for (let i = 0; i < keys.length; i += inFlight) await Promise.all(keys.slice(i, i + inFlight).map(consume));
+    for (let i = 0; i < keys.length; i += inFlight)
+      await Promise.all(keys.slice(i, i + inFlight).map(consume));
   }
   const ns = Number(process.hrtime.bigint() - start);
   client.disconnect();
-  return { eps: (keys.length * 1e9) / ns, redisUsPerEvent: ((await redisMicros()) - cpu0) / keys.length, rejected };
+  return {
+    eps: (keys.length * 1e9) / ns,
+    redisUsPerEvent: ((await redisMicros()) - cpu0) / keys.length,
+    rejected,
+  };
 }
 
 /**
@@ -206,12 +230,26 @@ function loadAverage(): string {
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const streams = [makeStream('spread (20 000 addresses)', 0, 1), makeStream('attacker 90%', 0.9, 2)];
 
-console.log(`@secmon/store-redis bench: ${N.toLocaleString('en-US')} failed logins per stream, median of ${ROUNDS} rounds, redis-server ${(await admin.info('server')).match(/redis_version:(\S+)/)?.[1] ?? '?'} on loopback\n`);
-const rows: string[][] = [['stream', 'case', 'events/s', 'vs RLF awaited', 'vs RLF 1000 in flight', 'app thread ns/event', 'Redis CPU µs/event']];
+console.log(
+  `@secmon/store-redis bench: ${N.toLocaleString('en-US')} failed logins per stream, median of ${ROUNDS} rounds, redis-server ${(await admin.info('server')).match(/redis_version:(\S+)/)?.[1] ?? '?'} on loopback\n`,
+);
+const rows: string[][] = [
+  [
+    'stream',
+    'case',
+    'events/s',
+    'vs RLF awaited',
+    'vs RLF 1000 in flight',
+    'app thread ns/event',
+    'Redis CPU µs/event',
+  ],
+];
 const us = (x: { redisUsPerEvent: number }): string => x.redisUsPerEvent.toFixed(1);
 const ratio = (x: number, y: number): string => `${(x / y).toFixed(2)}x`;
 const loads = [loadAverage()];
-for (const stream of STREAM_FILTER === '' ? streams : streams.filter((s) => s.name.startsWith(STREAM_FILTER))) {
+for (const stream of STREAM_FILTER === ''
+  ? streams
+  : streams.filter((s) => s.name.startsWith(STREAM_FILTER))) {
   const [rlfSeqRuns, rlfParRuns, oneRuns, packRuns] = (await interleaved([
     () => rlfRound(stream, 1),
     () => rlfRound(stream, 1_000),
@@ -224,15 +262,68 @@ for (const stream of STREAM_FILTER === '' ? streams : streams.filter((s) => s.na
   // The ratio of each round to the awaited anchor of the same round, then their median: paired, so a load change
   // between rounds moves both sides.
   const paired = median(oneRuns.map((x, r) => x.eps / rlfSeqRuns[r]!.eps));
-  rows.push([stream.name, 'RateLimiterRedis.consume, awaited one by one', fmt(rlfSeq.eps), '1.00x', ratio(rlfSeq.eps, rlfPar.eps), '', us(rlfSeq)]);
-  rows.push([stream.name, 'RateLimiterRedis.consume, 1 000 in flight', fmt(rlfPar.eps), ratio(rlfPar.eps, rlfSeq.eps), '1.00x', '', us(rlfPar)]);
-  rows.push([stream.name, 'secmon RedisStateStore, 1 rule (event_count)', fmt(one.eps), `${ratio(one.eps, rlfSeq.eps)} (paired ${paired.toFixed(2)}x)`, ratio(one.eps, rlfPar.eps), fmt(one.appNsPerEvent), us(one)]);
+  rows.push([
+    stream.name,
+    'RateLimiterRedis.consume, awaited one by one',
+    fmt(rlfSeq.eps),
+    '1.00x',
+    ratio(rlfSeq.eps, rlfPar.eps),
+    '',
+    us(rlfSeq),
+  ]);
+  rows.push([
+    stream.name,
+    'RateLimiterRedis.consume, 1 000 in flight',
+    fmt(rlfPar.eps),
+    ratio(rlfPar.eps, rlfSeq.eps),
+    '1.00x',
+    '',
+    us(rlfPar),
+  ]);
+  rows.push([
+    stream.name,
+    'secmon RedisStateStore, 1 rule (event_count)',
+    fmt(one.eps),
+    `${ratio(one.eps, rlfSeq.eps)} (paired ${paired.toFixed(2)}x)`,
+    ratio(one.eps, rlfPar.eps),
+    fmt(one.appNsPerEvent),
+    us(one),
+  ]);
   if (packRuns !== undefined) {
     const pack = pickMedian(packRuns);
-    rows.push([stream.name, 'secmon RedisStateStore, default pack (4 rules per event)', fmt(pack.eps), ratio(pack.eps, rlfSeq.eps), ratio(pack.eps, rlfPar.eps), fmt(pack.appNsPerEvent), us(pack)]);
-    const [localOne, localPack] = (await interleaved([() => Promise.resolve(localRound(stream, [BRUTE_FORCE])), () => Promise.resolve(localRound(stream, DEFAULT_RULES))])).map(pickMedian);
-    rows.push([stream.name, '(anchor) RuleEngine alone, 1 rule, no store', fmt(localOne!.eps), '', '', fmt(1e9 / localOne!.eps), '']);
-    rows.push([stream.name, '(anchor) RuleEngine alone, default pack, no store', fmt(localPack!.eps), '', '', fmt(1e9 / localPack!.eps), '']);
+    rows.push([
+      stream.name,
+      'secmon RedisStateStore, default pack (4 rules per event)',
+      fmt(pack.eps),
+      ratio(pack.eps, rlfSeq.eps),
+      ratio(pack.eps, rlfPar.eps),
+      fmt(pack.appNsPerEvent),
+      us(pack),
+    ]);
+    const [localOne, localPack] = (
+      await interleaved([
+        () => Promise.resolve(localRound(stream, [BRUTE_FORCE])),
+        () => Promise.resolve(localRound(stream, DEFAULT_RULES)),
+      ])
+    ).map(pickMedian);
+    rows.push([
+      stream.name,
+      '(anchor) RuleEngine alone, 1 rule, no store',
+      fmt(localOne!.eps),
+      '',
+      '',
+      fmt(1e9 / localOne!.eps),
+      '',
+    ]);
+    rows.push([
+      stream.name,
+      '(anchor) RuleEngine alone, default pack, no store',
+      fmt(localPack!.eps),
+      '',
+      '',
+      fmt(1e9 / localPack!.eps),
+      '',
+    ]);
   }
   loads.push(loadAverage());
 }
@@ -264,8 +355,18 @@ async function secmonMemory(withIds: boolean): Promise<{ perGroup: number; sampl
       engine.process({
         eventName: FAIL,
         timeUnixNano: BigInt(T0_MS + i) * 1_000_000n,
-        attributes: { 'client.address': `10.${(g >> 16) & 255}.${(g >> 8) & 255}.${g & 255}`, ...(withIds ? { 'log.record.uid': `0193a3c1-7d2e-7c4b-9e1f-${i.toString(16).padStart(12, '0')}` } : {}) },
-        ...(withIds ? { traceId: (i * 7919).toString(16).padStart(32, '0'), spanId: (i * 104_729).toString(16).padStart(16, '0') } : {}),
+        attributes: {
+          'client.address': `10.${(g >> 16) & 255}.${(g >> 8) & 255}.${g & 255}`,
+          ...(withIds
+            ? { 'log.record.uid': `0193a3c1-7d2e-7c4b-9e1f-${i.toString(16).padStart(12, '0')}` }
+            : {}),
+        },
+        ...(withIds
+          ? {
+              traceId: (i * 7919).toString(16).padStart(32, '0'),
+              spanId: (i * 104_729).toString(16).padStart(16, '0'),
+            }
+          : {}),
       });
     }
     await store.forceFlush();
@@ -279,22 +380,41 @@ async function secmonMemory(withIds: boolean): Promise<{ perGroup: number; sampl
 
 async function rlfMemory(): Promise<{ perGroup: number; sampleKey: number }> {
   await admin.flushall();
-  const limiter = new RateLimiterRedis({ storeClient: admin, points: 10, duration: 300, keyPrefix: 'rlfmem' });
+  const limiter = new RateLimiterRedis({
+    storeClient: admin,
+    points: 10,
+    duration: 300,
+    keyPrefix: 'rlfmem',
+  });
   const before = await usedMemory();
-  for (let k = 0; k < 5; k++) await Promise.all(Array.from({ length: GROUPS }, (_, g) => limiter.consume(`10.${(g >> 16) & 255}.${(g >> 8) & 255}.${g & 255}`)));
+  for (let k = 0; k < 5; k++)
+    await Promise.all(
+      Array.from({ length: GROUPS }, (_, g) =>
+        limiter.consume(`10.${(g >> 16) & 255}.${(g >> 8) & 255}.${g & 255}`),
+      ),
+    );
   const after = await usedMemory();
   const [key] = await admin.keys('rlfmem*');
-  return { perGroup: (after - before) / GROUPS, sampleKey: Number(await admin.call('MEMORY', 'USAGE', key!)) };
+  return {
+    perGroup: (after - before) / GROUPS,
+    sampleKey: Number(await admin.call('MEMORY', 'USAGE', key!)),
+  };
 }
 
 const memNoIds = await secmonMemory(false);
 const memIds = await secmonMemory(true);
 const memRlf = await rlfMemory();
-console.log(`\nRedis memory per active group (${GROUPS.toLocaleString('en-US')} groups x 5 events, INFO used_memory delta; MEMORY USAGE of one key):`);
+console.log(
+  `\nRedis memory per active group (${GROUPS.toLocaleString('en-US')} groups x 5 events, INFO used_memory delta; MEMORY USAGE of one key):`,
+);
 printTable([
   ['case', 'bytes/group', 'MEMORY USAGE of one key'],
   ['secmon event_count state, events without ids', fmt(memNoIds.perGroup), fmt(memNoIds.sampleKey)],
-  ['secmon event_count state, trace/span ids + log.record.uid kept as evidence', fmt(memIds.perGroup), fmt(memIds.sampleKey)],
+  [
+    'secmon event_count state, trace/span ids + log.record.uid kept as evidence',
+    fmt(memIds.perGroup),
+    fmt(memIds.sampleKey),
+  ],
   ['RateLimiterRedis counter (one integer, fixed window)', fmt(memRlf.perGroup), fmt(memRlf.sampleKey)],
 ]);
 
@@ -304,7 +424,12 @@ await redis.close();
 function printTable(rs: string[][]): void {
   const widths = rs[0]!.map((_, c) => Math.max(...rs.map((r) => (r[c] ?? '').length)));
   for (const [i, r] of rs.entries()) {
-    console.log(`| ${r.map((x, c) => (c >= 2 ? x.padStart(widths[c]!) : x.padEnd(widths[c]!))).join(' | ')} |`);
-    if (i === 0) console.log(`|${widths.map((w, c) => (c >= 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`);
+    console.log(
+      `| ${r.map((x, c) => (c >= 2 ? x.padStart(widths[c]!) : x.padEnd(widths[c]!))).join(' | ')} |`,
+    );
+    if (i === 0)
+      console.log(
+        `|${widths.map((w, c) => (c >= 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`,
+      );
   }
 }

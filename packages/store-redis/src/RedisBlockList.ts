@@ -35,7 +35,9 @@ export const DEFAULT_REDIS_BLOCK_LIST_CONFIG = Object.freeze({
   maxPendingPublishes: 1_000,
 });
 
-type Op = { readonly op: 'b'; readonly entry: BlockEntry } | { readonly op: 'u'; readonly kind: BlockKind; readonly value: string };
+type Op =
+  | { readonly op: 'b'; readonly entry: BlockEntry }
+  | { readonly op: 'u'; readonly kind: BlockKind; readonly value: string };
 
 interface BlockScripts {
   secmonBlock(...args: string[]): Promise<unknown>;
@@ -103,14 +105,22 @@ export class RedisBlockList extends BlockList {
     this._entriesKey = `${prefix}{blocks}:entries`;
     this._expiryKey = `${prefix}{blocks}:expiry`;
     this._channel = `${prefix}blocks`;
-    const { client, owned } = openConnection(options.redis, { commandTimeoutMillis: 1_000, maxReconnectDelayMillis: 2_000 });
+    const { client, owned } = openConnection(options.redis, {
+      commandTimeoutMillis: 1_000,
+      maxReconnectDelayMillis: 2_000,
+    });
     this._client = client;
     this._ownsClient = owned;
     const scripted = client as unknown as Partial<BlockScripts>;
-    if (typeof scripted.secmonBlock !== 'function') client.defineCommand('secmonBlock', { numberOfKeys: 2, lua: BLOCK_LUA });
-    if (typeof scripted.secmonUnblock !== 'function') client.defineCommand('secmonUnblock', { numberOfKeys: 2, lua: UNBLOCK_LUA });
+    if (typeof scripted.secmonBlock !== 'function')
+      client.defineCommand('secmonBlock', { numberOfKeys: 2, lua: BLOCK_LUA });
+    if (typeof scripted.secmonUnblock !== 'function')
+      client.defineCommand('secmonUnblock', { numberOfKeys: 2, lua: UNBLOCK_LUA });
     this._listen('error', (e: unknown) =>
-      this._warn.warn('client', `secmon redis block list: Redis unreachable (${e instanceof Error ? e.message : String(e)}); local blocks are still enforced`),
+      this._warn.warn(
+        'client',
+        `secmon redis block list: Redis unreachable (${e instanceof Error ? e.message : String(e)}); local blocks are still enforced`,
+      ),
     );
     this._listen('ready', () => {
       this._flushPending();
@@ -127,7 +137,10 @@ export class RedisBlockList extends BlockList {
       if (channel === this._channel) this._onMessage(message);
     });
 
-    this._syncTimer = setInterval(() => void this.sync(), Math.max(100, options.syncIntervalMillis ?? d.syncIntervalMillis));
+    this._syncTimer = setInterval(
+      () => void this.sync(),
+      Math.max(100, options.syncIntervalMillis ?? d.syncIntervalMillis),
+    );
     this._syncTimer.unref();
     this._shutdownOnce = new BindOnceFuture(this._shutdown, this);
     if (client.status === 'ready') void this.sync();
@@ -171,7 +184,12 @@ export class RedisBlockList extends BlockList {
     if (this._isShutdown || this._client.status !== 'ready') return Promise.resolve();
     this._syncing ??= context
       .with(suppressTracing(context.active()), () => this._sync())
-      .catch((e: unknown) => this._warn.warn('sync', `secmon redis block list: resynchronisation failed: ${e instanceof Error ? e.message : String(e)}`))
+      .catch((e: unknown) =>
+        this._warn.warn(
+          'sync',
+          `secmon redis block list: resynchronisation failed: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+      )
       .finally(() => {
         this._syncing = undefined;
       });
@@ -208,7 +226,15 @@ export class RedisBlockList extends BlockList {
     // Only blocks known to come from Redis before this read may be found lifted by it.
     const known = [...this._fromRedis];
     const now = this._clockRef.now();
-    const flat = (await this._client.zrangebyscore(this._expiryKey, `(${now}`, '+inf', 'WITHSCORES', 'LIMIT', 0, this._sharedMax)) as string[];
+    const flat = (await this._client.zrangebyscore(
+      this._expiryKey,
+      `(${now}`,
+      '+inf',
+      'WITHSCORES',
+      'LIMIT',
+      0,
+      this._sharedMax,
+    )) as string[];
     const fields: string[] = [];
     const expiries: number[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
@@ -225,14 +251,19 @@ export class RedisBlockList extends BlockList {
       if (seen.has(key)) continue;
       this._fromRedis.delete(key);
       const [kind, value] = splitField(key);
-      if (kind !== undefined && !this._pending.some((p) => p.op === 'b' && fieldOf(p.entry.kind, p.entry.value) === key)) super.unblock(kind, value);
+      if (
+        kind !== undefined &&
+        !this._pending.some((p) => p.op === 'b' && fieldOf(p.entry.kind, p.entry.value) === key)
+      )
+        super.unblock(kind, value);
     }
   }
 
   private _onMessage(message: string): void {
     try {
       const m = JSON.parse(message) as unknown[];
-      if (m[0] === 'b' && typeof m[1] === 'string') this._applyRemote(m[1], Number(m[2]), typeof m[3] === 'string' ? m[3] : null);
+      if (m[0] === 'b' && typeof m[1] === 'string')
+        this._applyRemote(m[1], Number(m[2]), typeof m[3] === 'string' ? m[3] : null);
       else if (m[0] === 'u' && typeof m[1] === 'string') {
         const [kind, value] = splitField(m[1]);
         this._fromRedis.delete(m[1]);
@@ -260,7 +291,8 @@ export class RedisBlockList extends BlockList {
     const entry: BlockEntry = {
       kind,
       value,
-      createdAtMillis: typeof details.createdAtMillis === 'number' ? details.createdAtMillis : this._clockRef.now(),
+      createdAtMillis:
+        typeof details.createdAtMillis === 'number' ? details.createdAtMillis : this._clockRef.now(),
       expiresAtMillis,
       ...(typeof details.ruleId === 'string' ? { ruleId: details.ruleId } : {}),
       ...(typeof details.alertId === 'string' ? { alertId: details.alertId } : {}),
@@ -275,17 +307,26 @@ export class RedisBlockList extends BlockList {
     if (this._pending.length >= this._maxPending) {
       this._pending.shift();
       this._dropped++;
-      this._warn.warn('pending', 'secmon redis block list: too many blocks waiting for Redis; the oldest are enforced locally only');
+      this._warn.warn(
+        'pending',
+        'secmon redis block list: too many blocks waiting for Redis; the oldest are enforced locally only',
+      );
     }
     this._pending.push(op);
     this._flushPending();
   }
 
   private _flushPending(): void {
-    if (this._publishing !== undefined || this._pending.length === 0 || this._client.status !== 'ready') return;
+    if (this._publishing !== undefined || this._pending.length === 0 || this._client.status !== 'ready')
+      return;
     this._publishing = context
       .with(suppressTracing(context.active()), () => this._publishAll())
-      .catch((e: unknown) => this._warn.warn('publish', `secmon redis block list: publishing a block failed (will retry): ${e instanceof Error ? e.message : String(e)}`))
+      .catch((e: unknown) =>
+        this._warn.warn(
+          'publish',
+          `secmon redis block list: publishing a block failed (will retry): ${e instanceof Error ? e.message : String(e)}`,
+        ),
+      )
       .finally(() => {
         this._publishing = undefined;
       });
@@ -316,7 +357,12 @@ export class RedisBlockList extends BlockList {
         );
         if (this._fromRedis.size < this._sharedMax) this._fromRedis.add(field);
       } else {
-        await scripts.secmonUnblock(this._entriesKey, this._expiryKey, fieldOf(op.kind, op.value), this._channel);
+        await scripts.secmonUnblock(
+          this._entriesKey,
+          this._expiryKey,
+          fieldOf(op.kind, op.value),
+          this._channel,
+        );
       }
       // Only a published operation leaves the queue: a failure keeps it for the next connection.
       this._pending.shift();

@@ -1,6 +1,12 @@
 import { context, diag, metrics, type MeterProvider } from '@opentelemetry/api';
 import { BindOnceFuture, suppressTracing } from '@opentelemetry/core';
-import type { Rule, SharedDetection, StateStore, StateStoreBinding, StoreObservation } from '@secmon/processor';
+import type {
+  Rule,
+  SharedDetection,
+  StateStore,
+  StateStoreBinding,
+  StoreObservation,
+} from '@secmon/processor';
 import type { Cluster, Redis } from 'ioredis';
 import {
   compileRule,
@@ -196,19 +202,39 @@ export class RedisStateStore implements StateStore {
     this._maxBatch = positiveInt(options.maxBatchSize, d.maxBatchSize, 'maxBatchSize');
     this._maxGroupsPerCall = positiveInt(options.maxGroupsPerCall, d.maxGroupsPerCall, 'maxGroupsPerCall');
     this._maxInFlight = positiveInt(options.maxBatchesInFlight, d.maxBatchesInFlight, 'maxBatchesInFlight');
-    this._flushInterval = nonNegative(options.flushIntervalMillis, d.flushIntervalMillis, 'flushIntervalMillis');
+    this._flushInterval = nonNegative(
+      options.flushIntervalMillis,
+      d.flushIntervalMillis,
+      'flushIntervalMillis',
+    );
     this._retryDelay = nonNegative(options.retryDelayMillis, d.retryDelayMillis, 'retryDelayMillis');
     this._flushTimeout = nonNegative(options.flushTimeoutMillis, d.flushTimeoutMillis, 'flushTimeoutMillis');
     this._scriptOptions = {
       keyPrefix: options.keyPrefix ?? d.keyPrefix,
-      toleranceMillis: nonNegative(options.outOfOrderToleranceMillis, d.outOfOrderToleranceMillis, 'outOfOrderToleranceMillis'),
+      toleranceMillis: nonNegative(
+        options.outOfOrderToleranceMillis,
+        d.outOfOrderToleranceMillis,
+        'outOfOrderToleranceMillis',
+      ),
       maxEvidence: Math.floor(nonNegative(options.maxEvidence, d.maxEvidence, 'maxEvidence')),
-      maxDistinctValues: positiveInt(options.maxDistinctValuesPerGroup, d.maxDistinctValuesPerGroup, 'maxDistinctValuesPerGroup'),
+      maxDistinctValues: positiveInt(
+        options.maxDistinctValuesPerGroup,
+        d.maxDistinctValuesPerGroup,
+        'maxDistinctValuesPerGroup',
+      ),
       maxEventsPerStep: positiveInt(options.maxEventsPerStep, d.maxEventsPerStep, 'maxEventsPerStep'),
     };
     const { client, owned } = openConnection(options.redis, {
-      commandTimeoutMillis: positiveInt(options.commandTimeoutMillis, d.commandTimeoutMillis, 'commandTimeoutMillis'),
-      maxReconnectDelayMillis: positiveInt(options.maxReconnectDelayMillis, d.maxReconnectDelayMillis, 'maxReconnectDelayMillis'),
+      commandTimeoutMillis: positiveInt(
+        options.commandTimeoutMillis,
+        d.commandTimeoutMillis,
+        'commandTimeoutMillis',
+      ),
+      maxReconnectDelayMillis: positiveInt(
+        options.maxReconnectDelayMillis,
+        d.maxReconnectDelayMillis,
+        'maxReconnectDelayMillis',
+      ),
     });
     this._client = client;
     this._ownsClient = owned;
@@ -219,7 +245,8 @@ export class RedisStateStore implements StateStore {
     // per call, declared, because ioredis routes and auto-pipelines a cluster command by its first argument.
     const scripted = client as unknown as Partial<Scripted>;
     if (typeof scripted.secmonApply !== 'function') client.defineCommand('secmonApply', { lua: APPLY_LUA });
-    if (typeof scripted.secmonApplyOne !== 'function') client.defineCommand('secmonApplyOne', { lua: APPLY_LUA, numberOfKeys: 2 });
+    if (typeof scripted.secmonApplyOne !== 'function')
+      client.defineCommand('secmonApplyOne', { lua: APPLY_LUA, numberOfKeys: 2 });
     this._connected = client.status === 'ready';
     this._listen('ready', () => this._onReady());
     this._listen('close', () => this._onDown('connection closed'));
@@ -230,7 +257,9 @@ export class RedisStateStore implements StateStore {
       if (!this._connected) this._enterOutage();
     });
     if (this._cluster && (client as Cluster).options.enableAutoPipelining !== true) {
-      diag.warn('secmon redis store: the Redis Cluster client has enableAutoPipelining off: every script call is a round trip');
+      diag.warn(
+        'secmon redis store: the Redis Cluster client has enableAutoPipelining off: every script call is a round trip',
+      );
     }
     this._shutdownOnce = new BindOnceFuture(this._shutdown, this);
     this._registerMetrics(options.meterProvider ?? metrics.getMeterProvider());
@@ -269,7 +298,9 @@ export class RedisStateStore implements StateStore {
   }
 
   status(): 'shared' | 'degraded' {
-    return this._connected && this._healthy && this._obs.length - this._head < this._maxQueue ? 'shared' : 'degraded';
+    return this._connected && this._healthy && this._obs.length - this._head < this._maxQueue
+      ? 'shared'
+      : 'degraded';
   }
 
   /** A snapshot of the counters (also exported as self-metrics). */
@@ -335,7 +366,9 @@ export class RedisStateStore implements StateStore {
     if (known === undefined) {
       this._rules.set(rule.id, compiled);
     } else if (known.fingerprint !== compiled.fingerprint) {
-      diag.warn(`secmon redis store: rule "${rule.id}" differs between engines of this process; the first definition is shared`);
+      diag.warn(
+        `secmon redis store: rule "${rule.id}" differs between engines of this process; the first definition is shared`,
+      );
     }
   }
 
@@ -385,7 +418,8 @@ export class RedisStateStore implements StateStore {
     if (this._draining === undefined) {
       this._draining = this._drainLoop().finally(() => {
         this._draining = undefined;
-        if (this._obs.length > this._head && this._connected) this._schedule(this._healthy ? 0 : this._retryDelay);
+        if (this._obs.length > this._head && this._connected)
+          this._schedule(this._healthy ? 0 : this._retryDelay);
       });
     }
     return this._draining;
@@ -501,7 +535,10 @@ export class RedisStateStore implements StateStore {
         anyError = true;
         if (isPermanent(err)) {
           for (const g of call) this._stats.droppedFailed += g.members.length;
-          this._warn.warn(`script:${err.message.slice(0, 60)}`, `secmon redis store: Redis rejected a script call: ${err.message}`);
+          this._warn.warn(
+            `script:${err.message.slice(0, 60)}`,
+            `secmon redis store: Redis rejected a script call: ${err.message}`,
+          );
         } else {
           this._lastError = err.message;
           for (const g of call) (failed ??= []).push(...g.members);
@@ -526,9 +563,14 @@ export class RedisStateStore implements StateStore {
   }
 
   /** Standalone: one pipeline. Cluster: calls go out side by side (ioredis auto-pipelines them per node). */
-  private async _exec(calls: readonly (readonly Group[])[], obs: readonly StoreObservation[]): Promise<Reply> {
+  private async _exec(
+    calls: readonly (readonly Group[])[],
+    obs: readonly StoreObservation[],
+  ): Promise<Reply> {
     if (!this._cluster) {
-      const pipeline = (this._client as Redis).pipeline() as unknown as Scripted & { exec(): Promise<Reply | null> };
+      const pipeline = (this._client as Redis).pipeline() as unknown as Scripted & {
+        exec(): Promise<Reply | null>;
+      };
       // Pipeline commands only queue (their outcome comes back from exec()).
       for (const call of calls) void pipeline.secmonApply(...this._args(call, obs));
       const out = await pipeline.exec();
@@ -536,8 +578,14 @@ export class RedisStateStore implements StateStore {
     }
     const scripted = this._client as unknown as Scripted;
     // One group per call: drop the leading numkeys (2, declared by secmonApplyOne).
-    const settled = await Promise.allSettled(calls.map((call) => scripted.secmonApplyOne(...this._args(call, obs).slice(1))));
-    return settled.map((s) => (s.status === 'fulfilled' ? [null, s.value] : [s.reason instanceof Error ? s.reason : new Error(String(s.reason)), null]));
+    const settled = await Promise.allSettled(
+      calls.map((call) => scripted.secmonApplyOne(...this._args(call, obs).slice(1))),
+    );
+    return settled.map((s) =>
+      s.status === 'fulfilled'
+        ? [null, s.value]
+        : [s.reason instanceof Error ? s.reason : new Error(String(s.reason)), null],
+    );
   }
 
   /**
@@ -588,13 +636,21 @@ export class RedisStateStore implements StateStore {
     return args;
   }
 
-  private _handleResult(group: Group, result: unknown, obs: readonly StoreObservation[], bindings: readonly StateStoreBinding[]): void {
+  private _handleResult(
+    group: Group,
+    result: unknown,
+    obs: readonly StoreObservation[],
+    bindings: readonly StateStoreBinding[],
+  ): void {
     if (!Array.isArray(result)) return;
     if (toInt(result[0]) === -1) {
       // A key of this group holds data that is not ours (another application writes under our prefix?).
       this._stats.applied -= group.members.length;
       this._stats.droppedFailed += group.members.length;
-      this._warn.warn('foreign', `secmon redis store: key ${group.stateKey} (or its cooldown) holds data the store did not write; its events are not shared`);
+      this._warn.warn(
+        'foreign',
+        `secmon redis store: key ${group.stateKey} (or its cooldown) holds data the store did not write; its events are not shared`,
+      );
       return;
     }
     this._stats.lateEvents += toInt(result[0]);
@@ -610,7 +666,10 @@ export class RedisStateStore implements StateStore {
       try {
         bindings[member]!.raise(detection);
       } catch (e) {
-        this._warn.warn('raise', `secmon redis store: an engine failed to raise a shared detection: ${e instanceof Error ? e.message : String(e)}`);
+        this._warn.warn(
+          'raise',
+          `secmon redis store: an engine failed to raise a shared detection: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
     }
   }
@@ -621,7 +680,13 @@ export class RedisStateStore implements StateStore {
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const parts = String(flat[i + 1]).split('\u001f');
       const tok = parts[0] ?? '';
-      const e: { traceId?: string; spanId?: string; recordUid?: string; timeUnixMicros: number; eventName: string } = {
+      const e: {
+        traceId?: string;
+        spanId?: string;
+        recordUid?: string;
+        timeUnixMicros: number;
+        eventName: string;
+      } = {
         timeUnixMicros: toInt(flat[i]),
         eventName: tok.startsWith('=') ? tok.slice(1) : (rule.eventNames[Number(tok)] ?? ''),
       };
@@ -687,7 +752,8 @@ export class RedisStateStore implements StateStore {
         unit: '{event}',
       });
       const dropped = meter.createObservableCounter('secmon.store.observations.dropped', {
-        description: 'Matched events not applied to the shared state (reason: queue_full, unavailable, failed)',
+        description:
+          'Matched events not applied to the shared state (reason: queue_full, unavailable, failed)',
         unit: '{event}',
       });
       const detections = meter.createObservableCounter('secmon.store.detections', {
@@ -695,14 +761,18 @@ export class RedisStateStore implements StateStore {
         unit: '{alert}',
       });
       const outages = meter.createObservableCounter('secmon.store.outages', {
-        description: 'Times the shared state became unavailable (alerts raised meanwhile are marked degraded)',
+        description:
+          'Times the shared state became unavailable (alerts raised meanwhile are marked degraded)',
         unit: '{outage}',
       });
       const degraded = meter.createObservableGauge('secmon.store.degraded', {
         description: '1 while the shared state is unavailable and engines detect on local state, else 0',
         unit: '1',
       });
-      const queued = meter.createObservableGauge('secmon.store.queue.size', { description: 'Matched events waiting for Redis', unit: '{event}' });
+      const queued = meter.createObservableGauge('secmon.store.queue.size', {
+        description: 'Matched events waiting for Redis',
+        unit: '{event}',
+      });
       meter.addBatchObservableCallback(
         (r) => {
           const s = this._stats;
@@ -718,7 +788,10 @@ export class RedisStateStore implements StateStore {
         [applied, dropped, detections, outages, degraded, queued],
       );
     } catch (e) {
-      this._warn.warn('metrics', `secmon redis store: self-metrics unavailable: ${e instanceof Error ? e.message : String(e)}`);
+      this._warn.warn(
+        'metrics',
+        `secmon redis store: self-metrics unavailable: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
 }

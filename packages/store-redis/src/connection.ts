@@ -36,8 +36,12 @@ export function openConnection(
   connection: RedisConnection,
   overrides: { commandTimeoutMillis: number; maxReconnectDelayMillis: number },
 ): { client: Redis | Cluster; owned: boolean } {
-  if (connection instanceof Redis || connection instanceof Cluster) return { client: connection, owned: false };
-  if (typeof connection === 'object' && typeof (connection as { pipeline?: unknown }).pipeline === 'function') {
+  if (connection instanceof Redis || connection instanceof Cluster)
+    return { client: connection, owned: false };
+  if (
+    typeof connection === 'object' &&
+    typeof (connection as { pipeline?: unknown }).pipeline === 'function'
+  ) {
     // An ioredis client from another copy of the package (instanceof fails across copies).
     return { client: connection as unknown as Redis, owned: false };
   }
@@ -47,6 +51,8 @@ export function openConnection(
     retryStrategy: backoff(overrides.maxReconnectDelayMillis),
   };
   const client =
-    typeof connection === 'string' ? new Redis(connection, defaults) : new Redis({ ...defaults, ...connection });
+    typeof connection === 'string'
+      ? new Redis(connection, defaults)
+      : new Redis({ ...defaults, ...connection });
   return { client, owned: true };
 }

@@ -27,7 +27,13 @@ describe.skipIf(!hasRedis)('RedisBlockList', () => {
   };
   const ready = async (...ls: RedisBlockList[]): Promise<void> => {
     // Connected and subscribed (the subscriber's SUBSCRIBE is acknowledged before it receives anything).
-    await eventually(() => ls.every((l) => (l as unknown as { _subscriber: Redis })._subscriber.status === 'ready' && l.client.status === 'ready'));
+    await eventually(() =>
+      ls.every(
+        (l) =>
+          (l as unknown as { _subscriber: Redis })._subscriber.status === 'ready' &&
+          l.client.status === 'ready',
+      ),
+    );
     await new Promise((r) => setTimeout(r, 50));
   };
 
@@ -57,7 +63,10 @@ describe.skipIf(!hasRedis)('RedisBlockList', () => {
   it('should share a block made by one instance with the others, details included', async () => {
     const [a, b] = [open(), open()];
     await ready(a!, b!);
-    const entry = a!.block('client', '203.0.113.7', 60_000, { ruleId: 'authn.brute_force.client', reason: 'Brute force' });
+    const entry = a!.block('client', '203.0.113.7', 60_000, {
+      ruleId: 'authn.brute_force.client',
+      reason: 'Brute force',
+    });
     expect(a!.isBlocked('client', '203.0.113.7')).toBe(entry); // at once, locally
     await eventually(() => b!.isBlocked('client', '203.0.113.7') !== undefined);
     expect(b!.isBlocked('client', '203.0.113.7')).toMatchObject({
@@ -74,8 +83,16 @@ describe.skipIf(!hasRedis)('RedisBlockList', () => {
   it('should block fleet-wide from an alert (applyAlert, as the processor calls it)', async () => {
     const [a, b] = [open(), open()];
     await ready(a!, b!);
-    const engine = new RuleEngine({ rules: [BRUTE_FORCE], onAlert: (alert: Alert) => void a!.applyAlert(alert) });
-    for (let i = 0; i < 10; i++) engine.process({ eventName: FAIL, timeUnixNano: BigInt(Date.now()) * 1_000_000n, attributes: { 'client.address': '198.51.100.9' } });
+    const engine = new RuleEngine({
+      rules: [BRUTE_FORCE],
+      onAlert: (alert: Alert) => void a!.applyAlert(alert),
+    });
+    for (let i = 0; i < 10; i++)
+      engine.process({
+        eventName: FAIL,
+        timeUnixNano: BigInt(Date.now()) * 1_000_000n,
+        attributes: { 'client.address': '198.51.100.9' },
+      });
     await eventually(() => b!.isBlocked('client', '198.51.100.9') !== undefined);
     const e = b!.isBlocked('client', '198.51.100.9')!;
     expect(e.ruleId).toBe('fleet.brute_force');

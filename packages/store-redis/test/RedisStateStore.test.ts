@@ -1,12 +1,22 @@
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
 import { RuleEngine, type Alert, type SecurityEvent, type StateStoreBinding } from '@secmon/processor';
 import { freePort, RedisServer, requireService } from '@secmon/test-utils';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REDIS_STATE_STORE_CONFIG, RedisStateStore } from '../src/index.js';
-import { collectingBinding, observationsOf, referenceDetections, sortDetections } from './support/observations.js';
+import {
+  collectingBinding,
+  observationsOf,
+  referenceDetections,
+  sortDetections,
+} from './support/observations.js';
 import { BRUTE_FORCE, FAIL, propertyRules, SUCCESS } from './support/rules.js';
 
 const hasRedis = await requireService('redis', RedisServer.check);
@@ -65,10 +75,32 @@ describe.skipIf(!hasRedis)('RedisStateStore', () => {
         maxDistinctValuesPerGroup: 1_000,
         maxEventsPerStep: 256,
       });
-      expect([s['_maxQueue'], s['_maxBatch'], s['_flushInterval'], s['_retryDelay'], s['_flushTimeout']]).toEqual([10_000, 1_000, 10, 250, 5_000]);
-      expect(s['_scriptOptions']).toEqual({ keyPrefix: 'secmon:', toleranceMillis: 10_000, maxEvidence: 20, maxDistinctValues: 1_000, maxEventsPerStep: 256 });
-      const opts = store.client.options as { enableOfflineQueue?: boolean; maxRetriesPerRequest?: number; commandTimeout?: number; autoResendUnfulfilledCommands?: boolean };
-      expect(opts).toMatchObject({ enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 1_000, autoResendUnfulfilledCommands: false });
+      expect([
+        s['_maxQueue'],
+        s['_maxBatch'],
+        s['_flushInterval'],
+        s['_retryDelay'],
+        s['_flushTimeout'],
+      ]).toEqual([10_000, 1_000, 10, 250, 5_000]);
+      expect(s['_scriptOptions']).toEqual({
+        keyPrefix: 'secmon:',
+        toleranceMillis: 10_000,
+        maxEvidence: 20,
+        maxDistinctValues: 1_000,
+        maxEventsPerStep: 256,
+      });
+      const opts = store.client.options as {
+        enableOfflineQueue?: boolean;
+        maxRetriesPerRequest?: number;
+        commandTimeout?: number;
+        autoResendUnfulfilledCommands?: boolean;
+      };
+      expect(opts).toMatchObject({
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        commandTimeout: 1_000,
+        autoResendUnfulfilledCommands: false,
+      });
       expect(store.shared).toBe(true);
     });
 
@@ -89,7 +121,20 @@ describe.skipIf(!hasRedis)('RedisStateStore', () => {
       expect(await store.waitUntilReady()).toBe(true);
       for (let i = 0; i < 5; i++) {
         // record() returns undefined (not a promise): the emit path never awaits Redis.
-        expect(store.record({ ruleId: BRUTE_FORCE.id, groupKey: 'x', groupValues: ['x'], timeUnixMicros: (T0 + i) * 1000, eventName: FAIL, values: [], step: -1 }, bindingOf(engine))).toBeUndefined();
+        expect(
+          store.record(
+            {
+              ruleId: BRUTE_FORCE.id,
+              groupKey: 'x',
+              groupValues: ['x'],
+              timeUnixMicros: (T0 + i) * 1000,
+              eventName: FAIL,
+              values: [],
+              step: -1,
+            },
+            bindingOf(engine),
+          ),
+        ).toBeUndefined();
       }
       expect(store.stats()).toMatchObject({ queued: 5, applied: 0 });
       await store.forceFlush();
@@ -99,7 +144,11 @@ describe.skipIf(!hasRedis)('RedisStateStore', () => {
     it('should drop and count observations beyond its queue bound, and be degraded while full', async () => {
       const store = open({ maxQueueSize: 5, flushIntervalMillis: 1_000 });
       const alerts: Alert[] = [];
-      const engine = new RuleEngine({ rules: [{ ...BRUTE_FORCE, threshold: 8 }], store, onAlert: (a) => alerts.push(a) });
+      const engine = new RuleEngine({
+        rules: [{ ...BRUTE_FORCE, threshold: 8 }],
+        store,
+        onAlert: (a) => alerts.push(a),
+      });
       expect(await store.waitUntilReady()).toBe(true);
       for (let i = 0; i < 8; i++) engine.process(fail(i, 'x'));
       expect(store.stats()).toMatchObject({ queued: 5, droppedQueueFull: 3, status: 'degraded' });
@@ -126,7 +175,12 @@ describe.skipIf(!hasRedis)('RedisStateStore', () => {
   describe('detection semantics', () => {
     it('should raise exactly what the reference coordinator raises on random streams (every rule type)', async () => {
       const rules = propertyRules();
-      const limits = { outOfOrderToleranceMillis: 2_000, maxEvidence: 3, maxDistinctValuesPerGroup: 3, maxEventsPerStep: 3 };
+      const limits = {
+        outOfOrderToleranceMillis: 2_000,
+        maxEvidence: 3,
+        maxDistinctValuesPerGroup: 3,
+        maxEventsPerStep: 3,
+      };
       const event = fc.record({
         dt: fc.integer({ min: -2_500, max: 1_500 }),
         name: fc.constantFrom(FAIL, FAIL, SUCCESS),
@@ -138,33 +192,48 @@ describe.skipIf(!hasRedis)('RedisStateStore', () => {
       let total = 0;
       let withDetections = 0;
       await fc.assert(
-        fc.asyncProperty(fc.array(event, { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 25 }), async (raw, batch) => {
-          let t = 0;
-          let n = 0;
-          const events: SecurityEvent[] = raw.map((r) => {
-            t = Math.max(0, t + r.dt);
-            n++;
-            return {
-              eventName: r.name,
-              timeUnixNano: at(t),
-              attributes: { 'client.address': r.client, 'user.hash': r.user, 'p.kind': r.kind },
-              ...(r.ids === 'span' ? { traceId: 'a'.repeat(31) + (n % 10), spanId: 'b'.repeat(15) + (n % 10) } : {}),
-              ...(r.ids === 'uid' ? { recordUid: `uid-${n}` } : {}),
-            };
-          });
-          const observations = observationsOf(rules, events, limits);
-          const expected = referenceDetections(rules, observations, limits);
-          const store = new RedisStateStore({ redis: redis.url, keyPrefix: freshPrefix(), maxBatchSize: batch, ...limits });
-          const binding = collectingBinding(rules);
-          store.attach(binding);
-          await store.waitUntilReady();
-          for (const o of observations) store.record(o, binding);
-          await store.shutdown();
-          total += expected.length;
-          if (expected.length > 0) withDetections++;
-          expect(sortDetections(binding.raised)).toEqual(sortDetections(expected));
-          expect(store.stats()).toMatchObject({ applied: observations.length, droppedFailed: 0, droppedQueueFull: 0 });
-        }),
+        fc.asyncProperty(
+          fc.array(event, { minLength: 1, maxLength: 60 }),
+          fc.integer({ min: 1, max: 25 }),
+          async (raw, batch) => {
+            let t = 0;
+            let n = 0;
+            const events: SecurityEvent[] = raw.map((r) => {
+              t = Math.max(0, t + r.dt);
+              n++;
+              return {
+                eventName: r.name,
+                timeUnixNano: at(t),
+                attributes: { 'client.address': r.client, 'user.hash': r.user, 'p.kind': r.kind },
+                ...(r.ids === 'span'
+                  ? { traceId: 'a'.repeat(31) + (n % 10), spanId: 'b'.repeat(15) + (n % 10) }
+                  : {}),
+                ...(r.ids === 'uid' ? { recordUid: `uid-${n}` } : {}),
+              };
+            });
+            const observations = observationsOf(rules, events, limits);
+            const expected = referenceDetections(rules, observations, limits);
+            const store = new RedisStateStore({
+              redis: redis.url,
+              keyPrefix: freshPrefix(),
+              maxBatchSize: batch,
+              ...limits,
+            });
+            const binding = collectingBinding(rules);
+            store.attach(binding);
+            await store.waitUntilReady();
+            for (const o of observations) store.record(o, binding);
+            await store.shutdown();
+            total += expected.length;
+            if (expected.length > 0) withDetections++;
+            expect(sortDetections(binding.raised)).toEqual(sortDetections(expected));
+            expect(store.stats()).toMatchObject({
+              applied: observations.length,
+              droppedFailed: 0,
+              droppedQueueFull: 0,
+            });
+          },
+        ),
         { numRuns: Number(process.env['SECMON_PROPERTY_RUNS'] ?? 120) },
       );
       // The generator must exercise detections, not only quiet streams.
@@ -174,7 +243,12 @@ describe.skipIf(!hasRedis)('RedisStateStore', () => {
 
     it('should raise exactly what the reference coordinator raises on a long stream (caps and evictions under pressure)', async () => {
       const rules = propertyRules();
-      const limits = { outOfOrderToleranceMillis: 2_000, maxEvidence: 3, maxDistinctValuesPerGroup: 3, maxEventsPerStep: 3 };
+      const limits = {
+        outOfOrderToleranceMillis: 2_000,
+        maxEvidence: 3,
+        maxDistinctValuesPerGroup: 3,
+        maxEventsPerStep: 3,
+      };
       let seed = 11;
       const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
       let t = 0;
@@ -183,7 +257,11 @@ describe.skipIf(!hasRedis)('RedisStateStore', () => {
         return {
           eventName: rnd() < 0.7 ? FAIL : SUCCESS,
           timeUnixNano: at(t),
-          attributes: { 'client.address': `10.2.0.${Math.floor(rnd() * 4)}`, 'user.hash': `u${Math.floor(rnd() * 6)}`, 'p.kind': ['a', 'b', 'c'][Math.floor(rnd() * 3)]! },
+          attributes: {
+            'client.address': `10.2.0.${Math.floor(rnd() * 4)}`,
+            'user.hash': `u${Math.floor(rnd() * 6)}`,
+            'p.kind': ['a', 'b', 'c'][Math.floor(rnd() * 3)]!,
+          },
           recordUid: `r${i}`,
         };
       });
@@ -204,7 +282,11 @@ describe.skipIf(!hasRedis)('RedisStateStore', () => {
       const fleet = [0, 1, 2].map(() => {
         const alerts: Alert[] = [];
         const store = open({ keyPrefix: 'fleet1:' });
-        return { store, alerts, engine: new RuleEngine({ rules: [BRUTE_FORCE], store, onAlert: (a) => alerts.push(a) }) };
+        return {
+          store,
+          alerts,
+          engine: new RuleEngine({ rules: [BRUTE_FORCE], store, onAlert: (a) => alerts.push(a) }),
+        };
       });
       await Promise.all(fleet.map((f) => f.store.waitUntilReady()));
       for (let i = 0; i < 12; i++) {
@@ -214,7 +296,13 @@ describe.skipIf(!hasRedis)('RedisStateStore', () => {
       }
       const all = fleet.flatMap((f) => f.alerts);
       expect(all).toHaveLength(1);
-      expect(all[0]).toMatchObject({ origin: 'shared', degraded: false, count: 10, group: { 'client.address': '203.0.113.7' }, triggerEventName: FAIL });
+      expect(all[0]).toMatchObject({
+        origin: 'shared',
+        degraded: false,
+        count: 10,
+        group: { 'client.address': '203.0.113.7' },
+        triggerEventName: FAIL,
+      });
       expect(all[0]!.evidence.map((e) => e.recordUid)).toEqual(Array.from({ length: 10 }, (_, i) => `e${i}`));
       // The 10th event went to instance 0 (i = 9): that instance raised it.
       expect(fleet[0]!.alerts).toHaveLength(1);
@@ -327,7 +415,12 @@ describe.skipIf(!hasRedis)('RedisStateStore', () => {
       const own = await RedisServer.start();
       try {
         diag.setLogger(silentLogger(), DiagLogLevel.WARN);
-        const store = open({ redis: own.url, commandTimeoutMillis: 200, retryDelayMillis: 50, keyPrefix: 'hang:' });
+        const store = open({
+          redis: own.url,
+          commandTimeoutMillis: 200,
+          retryDelayMillis: 50,
+          keyPrefix: 'hang:',
+        });
         const alerts: Alert[] = [];
         const engine = new RuleEngine({ rules: [BRUTE_FORCE], store, onAlert: (a) => alerts.push(a) });
         expect(await store.waitUntilReady()).toBe(true);

@@ -5,12 +5,19 @@ import { commandExists, requireService } from '@secmon/test-utils';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisBlockList, RedisStateStore } from '../src/index.js';
-import { collectingBinding, observationsOf, referenceDetections, sortDetections } from './support/observations.js';
+import {
+  collectingBinding,
+  observationsOf,
+  referenceDetections,
+  sortDetections,
+} from './support/observations.js';
 import { RedisCluster } from './support/RedisCluster.js';
 import { BRUTE_FORCE, FAIL, propertyRules, SUCCESS } from './support/rules.js';
 
 const hasCluster = await requireService('redis cluster', () =>
-  commandExists('redis-server') && commandExists('redis-cli') ? true : 'redis-server or redis-cli not on PATH (Debian: apt-get install redis-server)',
+  commandExists('redis-server') && commandExists('redis-cli')
+    ? true
+    : 'redis-server or redis-cli not on PATH (Debian: apt-get install redis-server)',
 );
 
 describe.skipIf(!hasCluster)('on Redis Cluster', () => {
@@ -42,13 +49,21 @@ describe.skipIf(!hasCluster)('on Redis Cluster', () => {
       const store = new RedisStateStore({ redis: client(), keyPrefix: 'cl:' });
       closers.push(() => store.shutdown());
       const alerts: Alert[] = [];
-      return { store, alerts, engine: new RuleEngine({ rules: [BRUTE_FORCE], store, onAlert: (a) => alerts.push(a) }) };
+      return {
+        store,
+        alerts,
+        engine: new RuleEngine({ rules: [BRUTE_FORCE], store, onAlert: (a) => alerts.push(a) }),
+      };
     });
     for (const f of fleet) expect(await f.store.waitUntilReady(10_000)).toBe(true);
     const T0 = Date.now();
     for (let i = 0; i < 12; i++) {
       for (let g = 0; g < 60; g++) {
-        fleet[(i + g) % 3]!.engine.process({ eventName: FAIL, timeUnixNano: BigInt(T0 + i) * 1_000_000n, attributes: { 'client.address': `10.1.0.${g}` } });
+        fleet[(i + g) % 3]!.engine.process({
+          eventName: FAIL,
+          timeUnixNano: BigInt(T0 + i) * 1_000_000n,
+          attributes: { 'client.address': `10.1.0.${g}` },
+        });
       }
     }
     await Promise.all(fleet.map((f) => f.store.forceFlush()));
@@ -76,7 +91,12 @@ describe.skipIf(!hasCluster)('on Redis Cluster', () => {
 
   it('should detect exactly as the reference coordinator (same random streams as standalone)', async () => {
     const rules = propertyRules();
-    const limits = { outOfOrderToleranceMillis: 2_000, maxEvidence: 3, maxDistinctValuesPerGroup: 3, maxEventsPerStep: 3 };
+    const limits = {
+      outOfOrderToleranceMillis: 2_000,
+      maxEvidence: 3,
+      maxDistinctValuesPerGroup: 3,
+      maxEventsPerStep: 3,
+    };
     let seed = 1;
     const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const store = new RedisStateStore({ redis: client(), keyPrefix: 'clp:', maxBatchSize: 7, ...limits });
@@ -90,7 +110,11 @@ describe.skipIf(!hasCluster)('on Redis Cluster', () => {
       return {
         eventName: rnd() < 0.7 ? FAIL : SUCCESS,
         timeUnixNano: BigInt(1_760_000_000_000 + t) * 1_000_000n,
-        attributes: { 'client.address': `10.2.0.${Math.floor(rnd() * 4)}`, 'user.hash': `u${Math.floor(rnd() * 6)}`, 'p.kind': ['a', 'b', 'c'][Math.floor(rnd() * 3)]! },
+        attributes: {
+          'client.address': `10.2.0.${Math.floor(rnd() * 4)}`,
+          'user.hash': `u${Math.floor(rnd() * 6)}`,
+          'p.kind': ['a', 'b', 'c'][Math.floor(rnd() * 3)]!,
+        },
         recordUid: `r${i}`,
       };
     });
@@ -105,7 +129,10 @@ describe.skipIf(!hasCluster)('on Redis Cluster', () => {
   it('should share blocks (both keys in one slot; publish/subscribe across nodes)', async () => {
     const a = new RedisBlockList({ redis: client(), keyPrefix: 'clb:' });
     const b = new RedisBlockList({ redis: client(), keyPrefix: 'clb:' });
-    closers.push(() => a.shutdown(), () => b.shutdown());
+    closers.push(
+      () => a.shutdown(),
+      () => b.shutdown(),
+    );
     const deadline = Date.now() + 10_000;
     while (a.client.status !== 'ready' || b.client.status !== 'ready') {
       if (Date.now() > deadline) throw new Error('cluster clients not ready');

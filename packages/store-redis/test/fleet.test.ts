@@ -12,7 +12,15 @@ const hasRedis = await requireService('redis', RedisServer.check);
 const ATTACKER = '203.0.113.7';
 
 async function startFleet(redis: RedisServer, prefix: string, rules?: string): Promise<FleetProcess[]> {
-  return Promise.all(['a', 'b', 'c'].map((n) => FleetProcess.start(n, { REDIS_URL: redis.url, KEY_PREFIX: prefix, ...(rules !== undefined ? { RULES: rules } : {}) })));
+  return Promise.all(
+    ['a', 'b', 'c'].map((n) =>
+      FleetProcess.start(n, {
+        REDIS_URL: redis.url,
+        KEY_PREFIX: prefix,
+        ...(rules !== undefined ? { RULES: rules } : {}),
+      }),
+    ),
+  );
 }
 
 async function allAlerts(fleet: readonly FleetProcess[]): Promise<(Alert & { instance: string })[]> {
@@ -20,8 +28,10 @@ async function allAlerts(fleet: readonly FleetProcess[]): Promise<(Alert & { ins
   return states.flatMap((s) => s.alerts.map((a) => ({ ...a, instance: s.instance })));
 }
 
-const flushAll = (fleet: readonly FleetProcess[]): Promise<void[]> => Promise.all(fleet.map((f) => f.flush()));
-const waitAll = (fleet: readonly FleetProcess[], cond: (s: FleetState) => boolean): Promise<FleetState[]> => Promise.all(fleet.map((f) => f.waitFor(cond)));
+const flushAll = (fleet: readonly FleetProcess[]): Promise<void[]> =>
+  Promise.all(fleet.map((f) => f.flush()));
+const waitAll = (fleet: readonly FleetProcess[], cond: (s: FleetState) => boolean): Promise<FleetState[]> =>
+  Promise.all(fleet.map((f) => f.waitFor(cond)));
 
 describe.skipIf(!hasRedis)('a fleet of three processes sharing one Redis', () => {
   let redis: RedisServer;
@@ -77,7 +87,8 @@ describe.skipIf(!hasRedis)('a fleet of three processes sharing one Redis', () =>
     const calls: string[][] = [];
     monitor.on('monitor', (_time: string, args: string[]) => {
       const cmd = String(args[0]).toLowerCase();
-      if ((cmd === 'evalsha' || cmd === 'eval') && String(args[3]).startsWith(prefix)) calls.push(args.map(String));
+      if ((cmd === 'evalsha' || cmd === 'eval') && String(args[3]).startsWith(prefix))
+        calls.push(args.map(String));
     });
 
     // 900 events, 80% from one client address (one hot group per rule), out of order across the fleet.
@@ -143,19 +154,24 @@ describe.skipIf(!hasRedis)('a fleet of three processes sharing one Redis', () =>
       // on its own state (2 + 8 = 10 attempts each): three local alerts, each marked degraded.
       const statuses: number[] = [];
       for (let i = 0; i < 24; i++) statuses.push(await fleet[i % 3]!.login('admin', ATTACKER, false));
-      for (let u = 0; u < 6; u++) statuses.push(await fleet[u % 3]!.login(`user${u}`, `198.51.100.${u}`, true));
+      for (let u = 0; u < 6; u++)
+        statuses.push(await fleet[u % 3]!.login(`user${u}`, `198.51.100.${u}`, true));
       expect(statuses).toEqual([...Array<number>(24).fill(401), ...Array<number>(6).fill(200)]);
 
       const during = await Promise.all(fleet.map((f) => f.state()));
       for (let k = 0; k < 3; k++) {
         const s = during[k]!;
-        expect(s.alerts.map((a) => [a.rule.id, a.origin, a.degraded])).toEqual([['authn.brute_force.client', 'local', true]]);
+        expect(s.alerts.map((a) => [a.rule.id, a.origin, a.degraded])).toEqual([
+          ['authn.brute_force.client', 'local', true],
+        ]);
         expect(s.engine.degradedAlerts).toBe(1);
         // record() was called for every matched event and never handed back anything to await; nothing
         // piled up: what could not be shared was counted, not queued.
         expect(s.recordReturnedValue).toBe(0);
         expect(s.recordCalls).toBeGreaterThan(before[k]!.recordCalls);
-        expect(s.store.droppedUnavailable - before[k]!.store.droppedUnavailable).toBe(s.recordCalls - before[k]!.recordCalls);
+        expect(s.store.droppedUnavailable - before[k]!.store.droppedUnavailable).toBe(
+          s.recordCalls - before[k]!.recordCalls,
+        );
         expect(s.store.queued).toBe(0);
         expect(s.store.outages).toBe(1);
       }
@@ -167,7 +183,9 @@ describe.skipIf(!hasRedis)('a fleet of three processes sharing one Redis', () =>
       for (let i = 0; i < 12; i++) expect(await fleet[i % 3]!.login('root', '203.0.113.8', false)).toBe(401);
       await flushAll(fleet);
       const after = (await allAlerts(fleet)).filter((a) => a.group['client.address'] === '203.0.113.8');
-      expect(after.map((a) => [a.rule.id, a.count, a.origin, a.degraded])).toEqual([['authn.brute_force.client', 10, 'shared', false]]);
+      expect(after.map((a) => [a.rule.id, a.count, a.origin, a.degraded])).toEqual([
+        ['authn.brute_force.client', 10, 'shared', false],
+      ]);
       await Promise.all(fleet.map((f) => f.stop()));
     } finally {
       await own.close();
@@ -244,15 +262,34 @@ function unrepr(s: string): Buffer {
   return Buffer.from(bytes);
 }
 
-function toEvent(e: { name: 'fail' | 'success'; time: number; ip: string; user: string; uid: string }): SecurityEvent {
+function toEvent(e: {
+  name: 'fail' | 'success';
+  time: number;
+  ip: string;
+  user: string;
+  uid: string;
+}): SecurityEvent {
   return {
     eventName: e.name === 'success' ? SUCCESS : FAIL,
     timeUnixNano: BigInt(e.time) * 1_000_000n,
-    attributes: { 'client.address': e.ip, 'user.hash': `h-${e.user}`, 'user.id': e.user, 'log.record.uid': e.uid },
+    attributes: {
+      'client.address': e.ip,
+      'user.hash': `h-${e.user}`,
+      'user.id': e.user,
+      'log.record.uid': e.uid,
+    },
     resource: { 'service.name': 'shop' },
   };
 }
 
 function alertKey(a: Alert): string {
-  return [a.rule.id, a.groupKey, a.count, a.firstSeenUnixNano, a.lastSeenUnixNano, a.suppressedCount, a.evidence.map((e) => e.recordUid).join(',')].join(' ');
+  return [
+    a.rule.id,
+    a.groupKey,
+    a.count,
+    a.firstSeenUnixNano,
+    a.lastSeenUnixNano,
+    a.suppressedCount,
+    a.evidence.map((e) => e.recordUid).join(','),
+  ].join(' ');
 }

@@ -17,7 +17,14 @@ describe.skipIf(!hasRedis)('SecurityRulesProcessor with RedisStateStore', () => 
     const alertLogs = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter })] });
     const store = new RedisStateStore({ redis: redis.url });
     const app = new LoggerProvider({
-      processors: [new SecurityRulesProcessor({ rules: [BRUTE_FORCE], store, loggerProvider: alertLogs, emitSpans: false })],
+      processors: [
+        new SecurityRulesProcessor({
+          rules: [BRUTE_FORCE],
+          store,
+          loggerProvider: alertLogs,
+          emitSpans: false,
+        }),
+      ],
     });
     const logger = app.getLogger('shop');
     const attack = (ip: string): void => {
@@ -36,7 +43,8 @@ describe.skipIf(!hasRedis)('SecurityRulesProcessor with RedisStateStore', () => 
 
       await redis.stop();
       const deadline = Date.now() + 5_000;
-      while (store.status() !== 'degraded' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      while (store.status() !== 'degraded' && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10));
       attack('203.0.113.2');
       await app.forceFlush();
       expect(alerts().map((a) => a.degraded)).toEqual([false, true]);

@@ -39,7 +39,9 @@ describe.skipIf(!hasRedis)('README example', () => {
     const second = await run(process.execPath, argv, { env, cwd: ROOT, timeout: 30_000 });
     expect(first.stdout).not.toContain('ALERT');
     expect(first.stdout).toContain('203.0.113.7 blocked: false');
-    expect(second.stdout).toContain('ALERT authn.brute_force.client client.address=203.0.113.7 count=10 origin=shared degraded=false');
+    expect(second.stdout).toContain(
+      'ALERT authn.brute_force.client client.address=203.0.113.7 count=10 origin=shared degraded=false',
+    );
     expect(second.stdout).toContain('203.0.113.7 blocked: true');
   });
 });

@@ -44,7 +44,7 @@ export class RedisServer {
 
   /** A {@link ServiceCheck} for `requireService`: true when `redis-server` is on PATH, else the reason. */
   static check(): true | string {
-    return commandExists('redis-server') || "redis-server not on PATH (Debian: apt-get install redis-server)";
+    return commandExists('redis-server') || 'redis-server not on PATH (Debian: apt-get install redis-server)';
   }
 
   /** Starts a server and waits until it answers PING. */
@@ -105,14 +105,22 @@ export class RedisServer {
   private async _spawn(): Promise<void> {
     this._output = '';
     const argv = [
-      '--port', String(this.port),
-      '--bind', this.host,
-      '--save', '',
-      '--appendonly', 'no',
-      '--dir', this.dir,
-      '--daemonize', 'no',
-      '--protected-mode', 'yes',
-      '--loglevel', 'warning',
+      '--port',
+      String(this.port),
+      '--bind',
+      this.host,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      this.dir,
+      '--daemonize',
+      'no',
+      '--protected-mode',
+      'yes',
+      '--loglevel',
+      'warning',
       ...this._args,
     ];
     const child = spawn('redis-server', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -132,10 +140,13 @@ export class RedisServer {
     const deadline = Date.now() + this._startTimeoutMs;
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`redis-server exited (${child.exitCode ?? child.signalCode}): ${this._output.trim()}`);
+        throw new Error(
+          `redis-server exited (${child.exitCode ?? child.signalCode}): ${this._output.trim()}`,
+        );
       }
       if (await ping(this.host, this.port)) return;
-      if (Date.now() > deadline) throw new Error(`redis-server did not answer PING on ${this.port}: ${this._output.trim()}`);
+      if (Date.now() > deadline)
+        throw new Error(`redis-server did not answer PING on ${this.port}: ${this._output.trim()}`);
       await new Promise((r) => setTimeout(r, 25));
     }
   }

@@ -17,7 +17,11 @@ export function otlpEncodingOf(contentType: string | undefined): OtlpEncoding | 
   return undefined;
 }
 
-function decodeWith(kind: 'logsRequest' | 'traceRequest' | 'metricsRequest', buf: Uint8Array, contentType: string): Obj {
+function decodeWith(
+  kind: 'logsRequest' | 'traceRequest' | 'metricsRequest',
+  buf: Uint8Array,
+  contentType: string,
+): Obj {
   const encoding = otlpEncodingOf(contentType);
   if (encoding === 'json') {
     const parsed: unknown = JSON.parse(Buffer.from(buf).toString('utf8'));
@@ -29,7 +33,12 @@ function decodeWith(kind: 'logsRequest' | 'traceRequest' | 'metricsRequest', buf
   if (encoding === 'protobuf') {
     const type = otlpTypes()[kind];
     // longs as decimal strings (nanosecond timestamps exceed 2^53); bytes stay Uint8Array, turned into hex below.
-    return type.toObject(type.decode(buf), { longs: String, enums: Number, defaults: false, arrays: true }) as Obj;
+    return type.toObject(type.decode(buf), {
+      longs: String,
+      enums: Number,
+      defaults: false,
+      arrays: true,
+    }) as Obj;
   }
   throw new TypeError(`unsupported OTLP content type: ${contentType}`);
 }

@@ -89,7 +89,12 @@ describe('OtlpCaptureServer', () => {
   });
 
   it('should decode gzip-compressed protobuf bodies', async () => {
-    const provider = emitOne(new OTLPLogExporterProto({ url: `${server.url}/v1/logs`, compression: 'gzip' as ProtoConfig['compression'] }));
+    const provider = emitOne(
+      new OTLPLogExporterProto({
+        url: `${server.url}/v1/logs`,
+        compression: 'gzip' as ProtoConfig['compression'],
+      }),
+    );
     await provider.forceFlush();
     const [rec] = await server.waitForLogs(1);
     await provider.shutdown();
@@ -135,7 +140,9 @@ describe('OtlpCaptureServer', () => {
 
   it('should decode spans with links and status from the real trace exporter', async () => {
     const provider = new TracerProvider({
-      spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${server.url}/v1/traces` }) })],
+      spanProcessors: [
+        new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${server.url}/v1/traces` }) }),
+      ],
     });
     const tracer = provider.getTracer('alerts', '0.1.0');
     const evidence = tracer.startSpan('evidence');
@@ -157,7 +164,9 @@ describe('OtlpCaptureServer', () => {
       scope: { name: 'alerts', version: '0.1.0' },
       kind: 1,
       attributes: { 'secmon.alert.count': 5 },
-      links: [{ traceId: evidenceCtx.traceId, spanId: evidenceCtx.spanId, attributes: { 'log.record.uid': 'u1' } }],
+      links: [
+        { traceId: evidenceCtx.traceId, spanId: evidenceCtx.spanId, attributes: { 'log.record.uid': 'u1' } },
+      ],
       status: { code: 2, message: 'brute force' },
     });
     expect(span.traceId).toMatch(/^[0-9a-f]{32}$/);
@@ -235,7 +244,10 @@ describe('OtlpCaptureServer', () => {
             scopeMetrics: [
               {
                 metrics: [
-                  { name: 'secmon.events', sum: { dataPoints: [{ asInt: '3' }], aggregationTemporality: 2, isMonotonic: true } },
+                  {
+                    name: 'secmon.events',
+                    sum: { dataPoints: [{ asInt: '3' }], aggregationTemporality: 2, isMonotonic: true },
+                  },
                 ],
               },
             ],
@@ -258,6 +270,8 @@ describe('decodeExportLogsServiceRequest', () => {
   });
 
   it('should decode an empty protobuf request to no records', () => {
-    expect(flattenLogs(decodeExportLogsServiceRequest(new Uint8Array(0), 'application/x-protobuf'))).toEqual([]);
+    expect(flattenLogs(decodeExportLogsServiceRequest(new Uint8Array(0), 'application/x-protobuf'))).toEqual(
+      [],
+    );
   });
 });

@@ -8,7 +8,9 @@ describe('requireService', () => {
 
   it('should skip with a printed reason locally', async () => {
     const log = vi.fn();
-    await expect(requireService('redis', () => 'redis-server not on PATH', { env: {}, log })).resolves.toBe(false);
+    await expect(requireService('redis', () => 'redis-server not on PATH', { env: {}, log })).resolves.toBe(
+      false,
+    );
     expect(log).toHaveBeenCalledWith(expect.stringContaining('redis-server not on PATH'));
   });
 

@@ -3,7 +3,11 @@ import { createHmac } from 'node:crypto';
 /** Domain separation: the same string hashed as a user and as a session gives unrelated pseudonyms. */
 export type PseudonymKind = 'user' | 'session' | 'token';
 
-const PREFIX: Readonly<Record<PseudonymKind, string>> = { user: 'user\u0000', session: 'session\u0000', token: 'token\u0000' };
+const PREFIX: Readonly<Record<PseudonymKind, string>> = {
+  user: 'user\u0000',
+  session: 'session\u0000',
+  token: 'token\u0000',
+};
 
 /** Hex characters kept from the HMAC-SHA256 output: 128 bits, ample against collisions, half the bytes. */
 const HEX_LENGTH = 32;
@@ -18,7 +22,11 @@ const HEX_LENGTH = 32;
 export class Pseudonymizer {
   private readonly _key: Buffer;
   // One cache per kind, keyed by the raw value: no concatenation (and re-hashing of a new string) per lookup.
-  private readonly _caches: Record<PseudonymKind, Map<string, string>> = { user: new Map(), session: new Map(), token: new Map() };
+  private readonly _caches: Record<PseudonymKind, Map<string, string>> = {
+    user: new Map(),
+    session: new Map(),
+    token: new Map(),
+  };
   private readonly _cacheSize: number;
 
   constructor(key: string | Uint8Array, cacheSize: number) {

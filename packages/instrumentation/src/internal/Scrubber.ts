@@ -17,7 +17,13 @@ import {
 } from './patterns.js';
 
 /** Why a value was changed while sanitising; one self-metric series each. */
-export const SANITIZE_REASONS = ['control_chars', 'invalid_unicode', 'truncated', 'coerced', 'invalid_type'] as const;
+export const SANITIZE_REASONS = [
+  'control_chars',
+  'invalid_unicode',
+  'truncated',
+  'coerced',
+  'invalid_type',
+] as const;
 export type SanitizeReason = (typeof SANITIZE_REASONS)[number];
 
 /** Why a value was redacted; one self-metric series each. */
@@ -81,7 +87,9 @@ export class Scrubber {
     this._redact = config.redact;
     this._query = compileQueryParamPattern(config.sensitiveQueryParams);
     this._sensitiveKeys = config.sensitiveKeys;
-    this._patterns = config.redactPatterns.map((re) => new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`));
+    this._patterns = config.redactPatterns.map(
+      (re) => new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`),
+    );
     // Bound once: String#replace callbacks, not closures created per value.
     this._onUrlCredentials = this._onUrlCredentials.bind(this);
     this._onQuery = this._onQuery.bind(this);
@@ -181,7 +189,10 @@ export class Scrubber {
 
   private _onAuthScheme(match: string, scheme: string, space: string, credentials: string): string {
     // "Basic authentication failed" is prose, "Basic dXNlcjpwYXNz" is a credential: Basic needs base64 shape.
-    if (scheme.toLowerCase() === 'basic' && (credentials.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(credentials))) {
+    if (
+      scheme.toLowerCase() === 'basic' &&
+      (credentials.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(credentials))
+    ) {
       return match;
     }
     if (credentials === REDACTED) return match;
@@ -199,7 +210,13 @@ export class Scrubber {
     return REDACTED;
   }
 
-  private _onKeyValue(match: string, key: string, separator: string, scheme: string | undefined, value: string): string {
+  private _onKeyValue(
+    match: string,
+    key: string,
+    separator: string,
+    scheme: string | undefined,
+    value: string,
+  ): string {
     if (value === REDACTED || value === `"${REDACTED}"` || value === `'${REDACTED}'`) return match;
     this.countRedacted('key_value');
     return key + separator + (scheme ?? '') + REDACTED;

@@ -47,7 +47,8 @@ export class SelfMetrics {
         unit: '{event}',
       })
       .addCallback((result: ObservableResult) => {
-        for (let i = 0; i < DROP_REASONS.length; i++) result.observe(this.dropped[i]!, { reason: DROP_REASONS[i]! });
+        for (let i = 0; i < DROP_REASONS.length; i++)
+          result.observe(this.dropped[i]!, { reason: DROP_REASONS[i]! });
       });
     meter
       .createObservableCounter('secmon.values.sanitized', {
@@ -85,7 +86,8 @@ export class SelfMetrics {
   /** Total emitted per event name (catalogue and custom). */
   emittedByName(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (let i = 0; i < this.emitted.length; i++) if (this.emitted[i]! > 0) out[this._slotNames[i]!] = this.emitted[i]!;
+    for (let i = 0; i < this.emitted.length; i++)
+      if (this.emitted[i]! > 0) out[this._slotNames[i]!] = this.emitted[i]!;
     for (const [name, n] of this._custom) out[name] = n;
     if (this._customOther > 0) out['_OTHER'] = this._customOther;
     return out;

@@ -17,7 +17,8 @@ export function normalizeIp(raw: string): string | undefined {
 
 function expandIpv6(addr: string): number[] {
   const [head, tail] = addr.includes('::') ? addr.split('::') : [addr, undefined];
-  const parse = (part: string | undefined): number[] => (part === undefined || part === '' ? [] : part.split(':').map((h) => parseInt(h, 16)));
+  const parse = (part: string | undefined): number[] =>
+    part === undefined || part === '' ? [] : part.split(':').map((h) => parseInt(h, 16));
   const h = parse(head);
   const t = parse(tail);
   if (tail === undefined) return h;
@@ -43,7 +44,10 @@ const NAMED_RANGES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Compile a list of IPs, CIDRs and named ranges into a predicate; invalid entries are returned as errors. */
-export function compileTrustList(entries: readonly string[]): { check: (addr: string) => boolean; errors: string[] } {
+export function compileTrustList(entries: readonly string[]): {
+  check: (addr: string) => boolean;
+  errors: string[];
+} {
   const list = new BlockList();
   const errors: string[] = [];
   const add = (entry: string): void => {

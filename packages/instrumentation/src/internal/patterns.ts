@@ -9,7 +9,8 @@
  * sequence is neutralised by escaping its ESC. Lone surrogates are found by `String#isWellFormed`.
  */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-export const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+export const UNSAFE_CHARS =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /**
  * Fast-path prefilters: a clean value (a route, a user agent, an id) fails both and skips every redactor;
@@ -18,7 +19,8 @@ export const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028
  * alternation ~600 ns (irregexp loses its literal-prefix scan when digit classes join the alternation).
  * Every value redactor below needs `=`, `@`, `:`, an auth scheme, a token prefix, or 4 consecutive digits.
  */
-export const SECRET_HINT = /[=@:]|[BbDd](?:earer|asic|igest)|BEARER|BASIC|eyJ|_(?:live|test)_|gh[pousr]_|github_pat_|AKIA|xox[abprs]-|AIza/;
+export const SECRET_HINT =
+  /[=@:]|[BbDd](?:earer|asic|igest)|BEARER|BASIC|eyJ|_(?:live|test)_|gh[pousr]_|github_pat_|AKIA|xox[abprs]-|AIza/;
 /** Card numbers as written (contiguous, 4-4-4-4, 4-6-5) always contain a run of 4 digits. */
 export const DIGIT_HINT = /\d{4}/;
 

@@ -4,7 +4,13 @@ import { containsPan, isSecretKey, luhnValid, maskPan } from '../../src/internal
 import { DEFAULT_SENSITIVE_QUERY_PARAMS } from '../../src/defaults.js';
 
 function scrubber(overrides: Partial<ConstructorParameters<typeof Scrubber>[0]> = {}): Scrubber {
-  return new Scrubber({ redact: true, sensitiveQueryParams: DEFAULT_SENSITIVE_QUERY_PARAMS, sensitiveKeys: [], redactPatterns: [], ...overrides });
+  return new Scrubber({
+    redact: true,
+    sensitiveQueryParams: DEFAULT_SENSITIVE_QUERY_PARAMS,
+    sensitiveKeys: [],
+    redactPatterns: [],
+    ...overrides,
+  });
 }
 
 describe('Scrubber', () => {
@@ -46,7 +52,10 @@ describe('Scrubber', () => {
       ['https://bob:hunter2@example.com/x', 'https://REDACTED:REDACTED@example.com/x'],
       ['postgres://app:pw@db:5432/shop', 'postgres://REDACTED:REDACTED@db:5432/shop'],
       ['/cb?code=abc&state=xyz&ok=1', '/cb?code=REDACTED&state=REDACTED&ok=1'],
-      ['https://s3/x?X-Amz-Signature=abc&X-Amz-Credential=def', 'https://s3/x?X-Amz-Signature=REDACTED&X-Amz-Credential=REDACTED'],
+      [
+        'https://s3/x?X-Amz-Signature=abc&X-Amz-Credential=def',
+        'https://s3/x?X-Amz-Signature=REDACTED&X-Amz-Credential=REDACTED',
+      ],
       ['/app;jsessionid=ABC123', '/app;jsessionid=REDACTED'],
       ['token=abc', 'token=REDACTED'],
       ['Bearer abcdefgh12345', 'Bearer REDACTED'],
@@ -77,13 +86,19 @@ describe('Scrubber', () => {
       s.scrub('https://u:p@h/?token=t Bearer abcdefghijk 4111111111111111 password=x', 1024);
       expect(s.recordRedacted).toBe(5);
       s.recordRedacted = 0;
-      expect(s.scrub('Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0.0.0', 1024)).toBe('Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0.0.0');
+      expect(s.scrub('Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0.0.0', 1024)).toBe(
+        'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0.0.0',
+      );
       expect(s.recordRedacted).toBe(0);
     });
 
     it('should apply extra query parameters and patterns, and nothing when redaction is off', () => {
-      expect(scrubber({ sensitiveQueryParams: ['otp'] }).scrub('/x?otp=123456', 1024)).toBe('/x?otp=REDACTED');
-      expect(scrubber({ redactPatterns: [/EMP-\d+/] }).scrub('id EMP-123 and EMP-456', 1024)).toBe('id REDACTED and REDACTED');
+      expect(scrubber({ sensitiveQueryParams: ['otp'] }).scrub('/x?otp=123456', 1024)).toBe(
+        '/x?otp=REDACTED',
+      );
+      expect(scrubber({ redactPatterns: [/EMP-\d+/] }).scrub('id EMP-123 and EMP-456', 1024)).toBe(
+        'id REDACTED and REDACTED',
+      );
       expect(scrubber({ redact: false }).scrub('password=hunter2\n', 1024)).toBe('password=hunter2\\n');
     });
 
@@ -100,15 +115,47 @@ describe('Scrubber', () => {
   });
 
   describe('isSecretKey', () => {
-    it.each(['password', 'userPassword', 'db.passwd', 'api_key', 'apiKey', 'X-API-Key', 'authorization', 'cookie', 'Set-Cookie', 'session', 'sessionId', 'card', 'card_number', 'cvv', 'cvc', 'pan', 'pin', 'token', 'access_token', 'client_secret', 'private-key', 'otp'])(
-      'should treat %s as secret',
-      (k) => {
-        expect(isSecretKey(k, [])).toBe(true);
-        expect(scrubber().isSecretKey(k)).toBe(true);
-      },
-    );
+    it.each([
+      'password',
+      'userPassword',
+      'db.passwd',
+      'api_key',
+      'apiKey',
+      'X-API-Key',
+      'authorization',
+      'cookie',
+      'Set-Cookie',
+      'session',
+      'sessionId',
+      'card',
+      'card_number',
+      'cvv',
+      'cvc',
+      'pan',
+      'pin',
+      'token',
+      'access_token',
+      'client_secret',
+      'private-key',
+      'otp',
+    ])('should treat %s as secret', (k) => {
+      expect(isSecretKey(k, [])).toBe(true);
+      expect(scrubber().isSecretKey(k)).toBe(true);
+    });
 
-    it.each(['company', 'shipping', 'span', 'expand', 'keyboard', 'status', 'route', 'user.id', 'cart_size', 'mapping', 'spinner'])('should not treat %s as secret', (k) => {
+    it.each([
+      'company',
+      'shipping',
+      'span',
+      'expand',
+      'keyboard',
+      'status',
+      'route',
+      'user.id',
+      'cart_size',
+      'mapping',
+      'spinner',
+    ])('should not treat %s as secret', (k) => {
       expect(isSecretKey(k, [])).toBe(false);
     });
   });

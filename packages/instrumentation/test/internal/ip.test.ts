@@ -19,7 +19,13 @@ describe('ip', () => {
   });
 
   it('should compile trust lists with CIDRs and names, reporting bad entries', () => {
-    const { check, errors } = compileTrustList(['loopback', '10.0.0.0/8', '2001:db8::/32', 'bad', '1.2.3.4/99']);
+    const { check, errors } = compileTrustList([
+      'loopback',
+      '10.0.0.0/8',
+      '2001:db8::/32',
+      'bad',
+      '1.2.3.4/99',
+    ]);
     expect(check('127.0.0.1')).toBe(true);
     expect(check('::1')).toBe(true);
     expect(check('10.1.2.3')).toBe(true);
@@ -30,9 +36,18 @@ describe('ip', () => {
 
   it('should walk X-Forwarded-For from the right through trusted hops only', () => {
     const trustPrivate = (a: string): boolean => a.startsWith('10.') || a === '127.0.0.1';
-    expect(clientAddressFromChain('10.0.0.1', '6.6.6.6, 203.0.113.5, 10.0.0.2', trustPrivate)).toEqual({ address: '203.0.113.5', fromPeer: false });
-    expect(clientAddressFromChain('203.0.113.9', '6.6.6.6', trustPrivate)).toEqual({ address: '203.0.113.9', fromPeer: true });
-    expect(clientAddressFromChain('10.0.0.1', undefined, trustPrivate)).toEqual({ address: '10.0.0.1', fromPeer: true });
+    expect(clientAddressFromChain('10.0.0.1', '6.6.6.6, 203.0.113.5, 10.0.0.2', trustPrivate)).toEqual({
+      address: '203.0.113.5',
+      fromPeer: false,
+    });
+    expect(clientAddressFromChain('203.0.113.9', '6.6.6.6', trustPrivate)).toEqual({
+      address: '203.0.113.9',
+      fromPeer: true,
+    });
+    expect(clientAddressFromChain('10.0.0.1', undefined, trustPrivate)).toEqual({
+      address: '10.0.0.1',
+      fromPeer: true,
+    });
     expect(clientAddressFromChain(undefined, '1.2.3.4', trustPrivate)).toBeUndefined();
   });
 });

@@ -58,7 +58,12 @@ export function ruleFingerprint(rule: Rule): string {
 }
 
 export function compileRule(rule: Rule, o: ScriptOptions): ScriptRule {
-  const script = rule.type === 'event_count' ? SCRIPT_EVENT_COUNT : rule.type === 'value_count' ? SCRIPT_VALUE_COUNT : SCRIPT_TEMPORAL;
+  const script =
+    rule.type === 'event_count'
+      ? SCRIPT_EVENT_COUNT
+      : rule.type === 'value_count'
+        ? SCRIPT_VALUE_COUNT
+        : SCRIPT_TEMPORAL;
   const fingerprint = ruleFingerprint(rule);
   const windowMicros = Math.round(rule.windowMillis * 1000);
   const tolMicros = Math.round(o.toleranceMillis * 1000);
@@ -68,7 +73,8 @@ export function compileRule(rule: Rule, o: ScriptOptions): ScriptRule {
   const cooldownTtl = Math.max(1, Math.ceil(rule.suppressMillis + rule.windowMillis + o.toleranceMillis));
   const fields = script === SCRIPT_VALUE_COUNT ? rule.fields.length : 0;
   const shape = script === SCRIPT_VALUE_COUNT ? fields : script === SCRIPT_TEMPORAL ? rule.steps.length : 0;
-  const p1 = script === SCRIPT_VALUE_COUNT ? o.maxDistinctValues : script === SCRIPT_TEMPORAL ? o.maxEventsPerStep : 0;
+  const p1 =
+    script === SCRIPT_VALUE_COUNT ? o.maxDistinctValues : script === SCRIPT_TEMPORAL ? o.maxEventsPerStep : 0;
   const header = [
     String(script),
     String(windowMicros),

@@ -30,7 +30,10 @@ export class FleetProcess {
     this._stderr = stderr;
   }
 
-  static start(name: string, env: { REDIS_URL: string; KEY_PREFIX: string; RULES?: string }): Promise<FleetProcess> {
+  static start(
+    name: string,
+    env: { REDIS_URL: string; KEY_PREFIX: string; RULES?: string },
+  ): Promise<FleetProcess> {
     const child = spawn(process.execPath, ['--conditions=@secmon/source', '--import', HOOKS, APP], {
       env: { ...process.env, ...env, INSTANCE: name, NODE_OPTIONS: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -60,14 +63,27 @@ export class FleetProcess {
     });
   }
 
-  async login(user: string, ip: string, ok: boolean, extra: { time?: number; uid?: string } = {}): Promise<number> {
-    const res = await fetch(`http://127.0.0.1:${this.port}/login`, { method: 'POST', body: JSON.stringify({ user, ip, ok, ...extra }) });
+  async login(
+    user: string,
+    ip: string,
+    ok: boolean,
+    extra: { time?: number; uid?: string } = {},
+  ): Promise<number> {
+    const res = await fetch(`http://127.0.0.1:${this.port}/login`, {
+      method: 'POST',
+      body: JSON.stringify({ user, ip, ok, ...extra }),
+    });
     await res.arrayBuffer();
     return res.status;
   }
 
-  async events(list: readonly { name: 'fail' | 'success'; time: number; ip: string; user: string; uid: string }[]): Promise<void> {
-    const res = await fetch(`http://127.0.0.1:${this.port}/events`, { method: 'POST', body: JSON.stringify(list) });
+  async events(
+    list: readonly { name: 'fail' | 'success'; time: number; ip: string; user: string; uid: string }[],
+  ): Promise<void> {
+    const res = await fetch(`http://127.0.0.1:${this.port}/events`, {
+      method: 'POST',
+      body: JSON.stringify(list),
+    });
     if (res.status !== 200) throw new Error(`${this.name} /events: ${res.status} ${await res.text()}`);
     await res.arrayBuffer();
   }
@@ -88,7 +104,10 @@ export class FleetProcess {
     for (;;) {
       const s = await this.state();
       if (cond(s)) return s;
-      if (Date.now() > deadline) throw new Error(`${this.name}: condition not met; state ${JSON.stringify(s.store)}; stderr ${this._stderr.join('')}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${this.name}: condition not met; state ${JSON.stringify(s.store)}; stderr ${this._stderr.join('')}`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
   }

@@ -20,11 +20,31 @@ export class RedisCluster {
       for (let i = 0; i < 3; i++) {
         nodes.push(
           await RedisServer.start({
-            args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000', '--cluster-port', String(await freePort())],
+            args: [
+              '--cluster-enabled',
+              'yes',
+              '--cluster-config-file',
+              'nodes.conf',
+              '--cluster-node-timeout',
+              '2000',
+              '--cluster-port',
+              String(await freePort()),
+            ],
           }),
         );
       }
-      await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `${n.host}:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
+      await run(
+        'redis-cli',
+        [
+          '--cluster',
+          'create',
+          ...nodes.map((n) => `${n.host}:${n.port}`),
+          '--cluster-replicas',
+          '0',
+          '--cluster-yes',
+        ],
+        { timeout: 30_000 },
+      );
       const deadline = Date.now() + 30_000;
       for (const n of nodes) {
         const c = new Redis({ host: n.host, port: n.port, lazyConnect: true });

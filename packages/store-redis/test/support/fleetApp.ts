@@ -9,13 +9,23 @@
 //   POST /flush                                -> 200 after store.forceFlush()
 //   GET  /state                                -> {alerts, store, engine, recordCalls, recordReturnedValue}
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { DEFAULT_RULES, RuleEngine, type Alert, type SecurityEvent, type StoreObservation, type StateStoreBinding } from '@secmon/processor';
+import {
+  DEFAULT_RULES,
+  RuleEngine,
+  type Alert,
+  type SecurityEvent,
+  type StoreObservation,
+  type StateStoreBinding,
+} from '@secmon/processor';
 import { RedisStateStore } from '../../src/index.js';
 import { concurrencyRules, FAIL, SUCCESS } from './rules.js';
 
 const env = process.env;
 const rules = env['RULES'] === 'concurrency' ? concurrencyRules() : DEFAULT_RULES;
-const store = new RedisStateStore({ redis: env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', keyPrefix: env['KEY_PREFIX'] ?? 'secmon:' });
+const store = new RedisStateStore({
+  redis: env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+  keyPrefix: env['KEY_PREFIX'] ?? 'secmon:',
+});
 
 // Observe the emit-path contract from outside the store: every record() call, and whether any ever returned
 // something (a promise would mean the application could end up awaiting Redis).
@@ -32,11 +42,22 @@ const alerts: Alert[] = [];
 const engine = new RuleEngine({ rules, store, onAlert: (a) => alerts.push(a) });
 const resource = { 'service.name': 'shop' };
 
-function event(name: string, timeMillis: number, ip: string, user: string, uid: string | undefined): SecurityEvent {
+function event(
+  name: string,
+  timeMillis: number,
+  ip: string,
+  user: string,
+  uid: string | undefined,
+): SecurityEvent {
   return {
     eventName: name,
     timeUnixNano: BigInt(Math.round(timeMillis * 1000)) * 1000n,
-    attributes: { 'client.address': ip, 'user.hash': `h-${user}`, 'user.id': user, ...(uid !== undefined ? { 'log.record.uid': uid } : {}) },
+    attributes: {
+      'client.address': ip,
+      'user.hash': `h-${user}`,
+      'user.id': user,
+      ...(uid !== undefined ? { 'log.record.uid': uid } : {}),
+    },
     resource,
   };
 }
@@ -62,14 +83,28 @@ const server = createServer((req, res) => {
         engine.process(event(b.ok ? SUCCESS : FAIL, b.time ?? Date.now(), b.ip, b.user, b.uid));
         send(res, b.ok ? 200 : 401, { ok: b.ok });
       } else if (req.method === 'POST' && req.url === '/events') {
-        const list = (await body(req)) as { name: 'fail' | 'success'; time: number; ip: string; user: string; uid: string }[];
-        for (const e of list) engine.process(event(e.name === 'success' ? SUCCESS : FAIL, e.time, e.ip, e.user, e.uid));
+        const list = (await body(req)) as {
+          name: 'fail' | 'success';
+          time: number;
+          ip: string;
+          user: string;
+          uid: string;
+        }[];
+        for (const e of list)
+          engine.process(event(e.name === 'success' ? SUCCESS : FAIL, e.time, e.ip, e.user, e.uid));
         send(res, 200, { processed: list.length });
       } else if (req.method === 'POST' && req.url === '/flush') {
         await store.forceFlush();
         send(res, 200, {});
       } else if (req.method === 'GET' && req.url === '/state') {
-        send(res, 200, { instance: env['INSTANCE'], alerts, store: store.stats(), engine: engine.stats(), recordCalls, recordReturnedValue });
+        send(res, 200, {
+          instance: env['INSTANCE'],
+          alerts,
+          store: store.stats(),
+          engine: engine.stats(),
+          recordCalls,
+          recordReturnedValue,
+        });
       } else {
         send(res, 404, {});
       }

@@ -38,7 +38,11 @@ export interface EngineLimits {
 }
 
 /** The observations a real engine records for these events (matching, grouping, values and steps done by it). */
-export function observationsOf(rules: readonly Rule[], events: readonly SecurityEvent[], limits: EngineLimits = {}): StoreObservation[] {
+export function observationsOf(
+  rules: readonly Rule[],
+  events: readonly SecurityEvent[],
+  limits: EngineLimits = {},
+): StoreObservation[] {
   const store = new CapturingStore();
   const engine = new RuleEngine({ rules, store, ...limits });
   for (const e of events) engine.process(e);
@@ -46,7 +50,11 @@ export function observationsOf(rules: readonly Rule[], events: readonly Security
 }
 
 /** What the reference coordinator detects on this merged stream of observations. */
-export function referenceDetections(rules: readonly Rule[], observations: readonly StoreObservation[], limits: EngineLimits = {}): SharedDetection[] {
+export function referenceDetections(
+  rules: readonly Rule[],
+  observations: readonly StoreObservation[],
+  limits: EngineLimits = {},
+): SharedDetection[] {
   const out: SharedDetection[] = [];
   const coordinator = new RuleEngine({ rules, ...limits, onAlert: (a) => out.push(toSharedDetection(a)) });
   for (const o of observations) coordinator.applyObservation(o);
