@@ -65,8 +65,8 @@ const RAW_INJECTIONS = [
   '\u0085NEL',
 ];
 
-// eslint-disable-next-line no-control-regex -- the assertion is about control characters
 const CONTROL =
+  // eslint-disable-next-line no-control-regex -- the assertion is about control characters
   /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const STRING_FIELDS = [

@@ -4,8 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pipeline } from './helpers.js';
 
-// eslint-disable-next-line no-control-regex -- the assertion is about control characters
 const CONTROL =
+  // eslint-disable-next-line no-control-regex -- the assertion is about control characters
   /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function luhnCheckDigit(body: string): string {

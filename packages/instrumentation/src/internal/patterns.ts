@@ -8,8 +8,8 @@
  * U+200E, U+200F, U+202A–U+202E, U+2066–U+2069). ESC (U+001B) is a C0 control, so every ANSI escape
  * sequence is neutralised by escaping its ESC. Lone surrogates are found by `String#isWellFormed`.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const UNSAFE_CHARS =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /**
