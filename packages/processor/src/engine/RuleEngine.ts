@@ -799,7 +799,7 @@ export class RuleEngine {
         if (vi.size >= this._maxDistinct) this._evictStalestValue(vi, cutoff);
         vi.add(v, new Occurrences(t, f === 0 ? ev : ''));
       } else {
-        insertOccurrence(vi.occ[at]!, t, f === 0 ? ev : '', W);
+        insertOccurrence(vi.occ[at]!, t, f === 0 ? ev : '', W, cutoff);
       }
     }
 
@@ -1193,8 +1193,15 @@ function matches(where: readonly CompiledPredicate[], attrs: Attributes, resourc
   return true;
 }
 
-/** Inserts t (stable) and drops occurrences made redundant: b between a and c of one value with c - a <= W. */
-function insertOccurrence(occ: Occurrences, t: number, ev: Ev, W: number): void {
+/**
+ * Inserts t (stable) and drops occurrences made redundant: b between a and c of one value with c - a <= W.
+ * A list of TRIM_AT times first drops those older than `cutoff`: a value seen more often than its retention
+ * but never twice within its window (a benign client failing every ~8 min) otherwise kept every occurrence
+ * forever (measured: lists of 1 434 times after 1.8 M events with 1 000 clients). Nothing observable changes:
+ * every window checked from now on starts at or after `cutoff` (t >= max - tolerance, so t - W >= cutoff),
+ * and a time before the cutoff never decides a redundancy (c - a >= t - a > W for the neighbours of t).
+ */
+function insertOccurrence(occ: Occurrences, t: number, ev: Ev, W: number, cutoff: number): void {
   const ts = occ.times;
   let p = ts.length;
   // In order, with the last two occurrences less than W apart from t: the middle one becomes redundant, so
@@ -1203,6 +1210,15 @@ function insertOccurrence(occ: Occurrences, t: number, ev: Ev, W: number): void 
     ts[p - 1] = t;
     occ.evs[p - 1] = ev;
     return;
+  }
+  // Only from TRIM_AT times, with splice (measured, 50 000 clients: trimming at every insert, or shrinking
+  // with `length =`, cost +0.5 µs per event; splice(0, k) left-trims in place, and at 16 the cost is nil).
+  if (p >= TRIM_AT && ts[0]! < cutoff) {
+    let k = 1;
+    while (k < p && ts[k]! < cutoff) k++;
+    ts.splice(0, k);
+    occ.evs.splice(0, k);
+    p -= k;
   }
   while (p > 0 && ts[p - 1]! > t) p--;
   if (p === ts.length) {
@@ -1226,6 +1242,9 @@ function insertOccurrence(occ: Occurrences, t: number, ev: Ev, W: number): void 
     }
   }
 }
+
+/** Length from which `insertOccurrence` drops stale times (bounds a list at 16 + the live times). */
+const TRIM_AT = 16;
 
 /** Physical position of the j-th oldest time of a ring starting at head. */
 function ringAt(head: number, j: number, R: number): number {
