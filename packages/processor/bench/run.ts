@@ -44,7 +44,10 @@ function makeStream(name: string, attackerShare: number, seed: number): Stream {
   const keys: string[] = [];
   const users: string[] = [];
   const times = new Float64Array(N);
-  const benignKeys = Array.from({ length: 50_000 }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+  const benignKeys = Array.from(
+    { length: 50_000 },
+    (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+  );
   const userNames = Array.from({ length: 100_000 }, (_, i) => `h${i.toString(36)}`);
   for (let i = 0; i < N; i++) {
     const attack = r() < attackerShare;
@@ -118,7 +121,6 @@ async function measureInterleaved(cases: readonly Case[]): Promise<number[]> {
   });
 }
 
-
 // ---------------------------------------------------------------------------------------------------------
 // Rules and a record the processor reads like the SDK's (it only reads eventName, hrTime, attributes,
 // resource and spanContext; a mutable stand-in lets one loop feed a whole stream without allocating records).
@@ -180,7 +182,12 @@ function eightAttributes(client: string, user: string): Record<string, string | 
 
 /** Silences every alert output: the benchmark measures detection, not exporting. */
 function quietProcessor(rules: readonly Rule[], maxGroups = 100_000): SecurityRulesProcessor {
-  return new SecurityRulesProcessor({ rules, emitSpans: false, emitLogs: false, maxGroupsPerRule: maxGroups });
+  return new SecurityRulesProcessor({
+    rules,
+    emitSpans: false,
+    emitLogs: false,
+    maxGroupsPerRule: maxGroups,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -190,12 +197,23 @@ function header(s: string): void {
 }
 
 async function main(): Promise<void> {
-  console.log(`@secmon/processor benchmarks — node ${process.version}, ${N} events per stream, median of ${ROUNDS} rounds`);
+  console.log(
+    `@secmon/processor benchmarks — node ${process.version}, ${N} events per stream, median of ${ROUNDS} rounds`,
+  );
 
-  header('Memory per group (100 000 groups, one event each; JS heap + array buffers; key strings excluded: the application allocates them)');
+  header(
+    'Memory per group (100 000 groups, one event each; JS heap + array buffers; key strings excluded: the application allocates them)',
+  );
   const groups = 100_000;
-  const memKeys = Array.from({ length: groups }, (_, i) => `172.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
-  const ids = memKeys.map((_, i) => ({ traceId: i.toString(16).padStart(32, '0'), spanId: i.toString(16).padStart(16, '0'), uid: `01J${i.toString(36).padStart(23, '0')}` }));
+  const memKeys = Array.from(
+    { length: groups },
+    (_, i) => `172.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+  );
+  const ids = memKeys.map((_, i) => ({
+    traceId: i.toString(16).padStart(32, '0'),
+    spanId: i.toString(16).padStart(16, '0'),
+    uid: `01J${i.toString(36).padStart(23, '0')}`,
+  }));
   // Typed-array backing stores live outside the JS heap: count them too (`arrayBuffers`), or slab layouts
   // would look free.
   const heap = (): number => {
@@ -215,7 +233,11 @@ async function main(): Promise<void> {
     results.push({ name, ns: bytes });
     return bytes;
   };
-  const engineEvent = { eventName: 'secmon.authn.login_fail', timeUnixNano: [0, 0] as [number, number], attributes: {} as Record<string, string> };
+  const engineEvent = {
+    eventName: 'secmon.authn.login_fail',
+    timeUnixNano: [0, 0] as [number, number],
+    attributes: {} as Record<string, string>,
+  };
   const memEngine = perGroup('RuleEngine event_count group (no trace context)', () => {
     const e = new RuleEngine({ rules: [bruteForce], maxGroupsPerRule: 200_000 });
     for (let i = 0; i < groups; i++) {
@@ -225,14 +247,24 @@ async function main(): Promise<void> {
     }
     return e;
   });
-  const memEvidence = perGroup('RuleEngine event_count group (with trace/span/record ids as evidence)', () => {
-    const e = new RuleEngine({ rules: [bruteForce], maxGroupsPerRule: 200_000 });
-    for (let i = 0; i < groups; i++) {
-      const id = ids[i]!;
-      e.process({ eventName: 'secmon.authn.login_fail', timeUnixNano: [1_760_000_000 + i, 0], attributes: { 'client.address': memKeys[i] as string }, traceId: id.traceId, spanId: id.spanId, recordUid: id.uid });
-    }
-    return e;
-  });
+  const memEvidence = perGroup(
+    'RuleEngine event_count group (with trace/span/record ids as evidence)',
+    () => {
+      const e = new RuleEngine({ rules: [bruteForce], maxGroupsPerRule: 200_000 });
+      for (let i = 0; i < groups; i++) {
+        const id = ids[i]!;
+        e.process({
+          eventName: 'secmon.authn.login_fail',
+          timeUnixNano: [1_760_000_000 + i, 0],
+          attributes: { 'client.address': memKeys[i] as string },
+          traceId: id.traceId,
+          spanId: id.spanId,
+          recordUid: id.uid,
+        });
+      }
+      return e;
+    },
+  );
   const memNaive = perGroup('naive Map<key, number[]>', () => {
     const m = new Map<string, number[]>();
     for (let i = 0; i < groups; i++) m.set(memKeys[i] as string, [T0_MS + i]);
@@ -244,7 +276,9 @@ async function main(): Promise<void> {
     const limiter = new RateLimiterMemory({ points: 10, duration: 300 });
     for (let i = 0; i < groups; i++) await limiter.consume(memKeys[i] as string);
     memRlf = (heap() - before) / groups;
-    console.log(`  ${'rate-limiter-flexible RateLimiterMemory'.padEnd(64)} ${memRlf.toFixed(0).padStart(9)} B/group`);
+    console.log(
+      `  ${'rate-limiter-flexible RateLimiterMemory'.padEnd(64)} ${memRlf.toFixed(0).padStart(9)} B/group`,
+    );
     keepAlive.push(limiter);
   }
 
@@ -252,19 +286,35 @@ async function main(): Promise<void> {
   const flood = new RuleEngine({ rules: [bruteForce], maxGroupsPerRule: 100_000 });
   const floodHeap: [number, number][] = [];
   const base = heap();
-  const floodEvent = { eventName: 'secmon.authn.login_fail', timeUnixNano: [0, 0] as [number, number], attributes: {} as Record<string, string> };
+  const floodEvent = {
+    eventName: 'secmon.authn.login_fail',
+    timeUnixNano: [0, 0] as [number, number],
+    attributes: {} as Record<string, string>,
+  };
   for (let i = 1; i <= 1_000_000; i++) {
     floodEvent.timeUnixNano = [1_760_000_000 + Math.floor(i / 1000), (i % 1000) * 1e6];
     floodEvent.attributes = { 'client.address': `spoof-${i}` };
     flood.process(floodEvent);
-    if (i === 100_000 || i === 250_000 || i === 500_000 || i === 1_000_000) floodHeap.push([i, (heap() - base) / 1048576]);
+    if (i === 100_000 || i === 250_000 || i === 500_000 || i === 1_000_000)
+      floodHeap.push([i, (heap() - base) / 1048576]);
   }
-  for (const [i, mb] of floodHeap) console.log(`  after ${String(i).padStart(9)} keys: heap +${mb.toFixed(1)} MiB, groups ${i === 1_000_000 ? flood.stats().groups : '…'}`);
+  for (const [i, mb] of floodHeap)
+    console.log(
+      `  after ${String(i).padStart(9)} keys: heap +${mb.toFixed(1)} MiB, groups ${i === 1_000_000 ? flood.stats().groups : '…'}`,
+    );
   console.log(`  evictions: ${flood.stats().evictions}`);
 
-
   header('Anchors, and onEmit for an event no rule wants (default pack), interleaved');
-  const names = ['secmon.session.created', 'secmon.sensitive.read', 'secmon.upload.complete', 'secmon.authn.login_success', 'a', 'b', 'c', 'd'];
+  const names = [
+    'secmon.session.created',
+    'secmon.sensitive.read',
+    'secmon.upload.complete',
+    'secmon.authn.login_success',
+    'a',
+    'b',
+    'c',
+    'd',
+  ];
   const index = new Map(DEFAULT_RULES.flatMap((r) => r.match.events.map((e) => [e, [r]] as const)));
   const proc = quietProcessor(DEFAULT_RULES);
   const other = fakeRecord('secmon.session.created') as unknown as ReadWriteLogRecord;
@@ -293,7 +343,9 @@ async function main(): Promise<void> {
   const increment: Record<string, number> = {};
   const floor: Record<string, number> = {};
   for (const stream of [benign, attack]) {
-    header(`event_count (brute force: >= 10 per client.address in 5 min), ${stream.name}, interleaved with its anchors`);
+    header(
+      `event_count (brute force: >= 10 per client.address in 5 min), ${stream.name}, interleaved with its anchors`,
+    );
     const attrs = stream.keys.map((k, i) => eightAttributes(k, stream.users[i] as string));
     const [inc, fl, ours, nv, rl] = await measureInterleaved([
       {
@@ -396,23 +448,31 @@ async function main(): Promise<void> {
   const valueCount: Record<string, number> = {};
   for (const stream of [benign, attack]) {
     const attrs = stream.keys.map((k, i) => eightAttributes(k, stream.users[i] as string));
-    valueCount[stream.name] = measure(`SecurityRulesProcessor.onEmit, matching value_count, ${stream.name}`, N, (n) => {
-      const p = quietProcessor([spraying]);
-      const rec = fakeRecord('secmon.authn.login_fail');
-      const r = rec as unknown as ReadWriteLogRecord;
-      for (let i = 0; i < n; i++) {
-        const t = stream.times[i] as number;
-        rec.hrTime[0] = Math.floor(t / 1000);
-        rec.hrTime[1] = (t % 1000) * 1e6;
-        rec.attributes = attrs[i] as Record<string, string>;
-        p.onEmit(r);
-      }
-      sink += p.engine.stats().alerts;
-    });
+    valueCount[stream.name] = measure(
+      `SecurityRulesProcessor.onEmit, matching value_count, ${stream.name}`,
+      N,
+      (n) => {
+        const p = quietProcessor([spraying]);
+        const rec = fakeRecord('secmon.authn.login_fail');
+        const r = rec as unknown as ReadWriteLogRecord;
+        for (let i = 0; i < n; i++) {
+          const t = stream.times[i] as number;
+          rec.hrTime[0] = Math.floor(t / 1000);
+          rec.hrTime[1] = (t % 1000) * 1e6;
+          rec.attributes = attrs[i] as Record<string, string>;
+          p.onEmit(r);
+        }
+        sink += p.engine.stats().alerts;
+      },
+    );
   }
 
   header('Processor with the default pack vs a bare SDK emit of the same 8-attribute event');
-  const noop: LogRecordProcessor = { onEmit: () => undefined, forceFlush: () => Promise.resolve(), shutdown: () => Promise.resolve() };
+  const noop: LogRecordProcessor = {
+    onEmit: () => undefined,
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
   const bareLogger = new LoggerProvider({ processors: [noop] }).getLogger('bench');
   // Group caps above the active population: this measures detection, not eviction churn.
   const packProcessor = quietProcessor(DEFAULT_RULES, 200_000);
@@ -456,7 +516,13 @@ async function main(): Promise<void> {
       const t = process.hrtime.bigint();
       for (let i = from; i < from + n; i++) {
         const attributes = eightAttributes(keys[i] as string, users[i] as string);
-        if (timed) logger.emit({ eventName, severityNumber: SeverityNumber.WARN, timestamp: t0 + (i - from) * spacingMs, attributes });
+        if (timed)
+          logger.emit({
+            eventName,
+            severityNumber: SeverityNumber.WARN,
+            timestamp: t0 + (i - from) * spacingMs,
+            attributes,
+          });
         else logger.emit({ eventName, severityNumber: SeverityNumber.WARN, attributes });
       }
       return Number(process.hrtime.bigint() - t) / n;
@@ -469,7 +535,11 @@ async function main(): Promise<void> {
     const bare: number[] = [];
     const pack: number[] = [];
     const ratios: number[] = [];
-    for (let k = 0, from = 10 * chunk; k < PAIRS; k++, from = (from + chunk) % (N - chunk), timeMs += chunk * spacingMs) {
+    for (
+      let k = 0, from = 10 * chunk;
+      k < PAIRS;
+      k++, from = (from + chunk) % (N - chunk), timeMs += chunk * spacingMs
+    ) {
       if (k % 16 === 0) gc!();
       let b: number;
       let p: number;
@@ -484,36 +554,75 @@ async function main(): Promise<void> {
       pack.push(p);
       ratios.push(p / b);
     }
-    console.log(`  ${`bare SDK emit / + processor(DEFAULT_RULES), ${eventName}, ${population}, ${timing}`.padEnd(64)} ${median(bare).toFixed(0).padStart(6)} / ${median(pack).toFixed(0)} ns/op, overhead ${((median(ratios) - 1) * 100).toFixed(1)}%`);
-    sdkCases[`${eventName}, ${population}, ${timing}`] = { bare: median(bare), pack: median(pack), ratio: median(ratios) };
+    console.log(
+      `  ${`bare SDK emit / + processor(DEFAULT_RULES), ${eventName}, ${population}, ${timing}`.padEnd(64)} ${median(bare).toFixed(0).padStart(6)} / ${median(pack).toFixed(0)} ns/op, overhead ${((median(ratios) - 1) * 100).toFixed(1)}%`,
+    );
+    sdkCases[`${eventName}, ${population}, ${timing}`] = {
+      bare: median(bare),
+      pack: median(pack),
+      ratio: median(ratios),
+    };
   }
 
   // -------------------------------------------------------------------------------------------------------
   header('Ratios (targets from issue 3)');
   const line = (label: string, value: string, target: string, ok: boolean) =>
-    console.log(`  ${label.padEnd(70)} ${value.padStart(10)}   target ${target.padEnd(8)} ${ok ? 'OK' : 'MISSED'}`);
-  line('non-matching onEmit / plain Map lookup', `${(nonMatching / lookup).toFixed(2)}x`, '<= 2x', nonMatching / lookup <= 2);
+    console.log(
+      `  ${label.padEnd(70)} ${value.padStart(10)}   target ${target.padEnd(8)} ${ok ? 'OK' : 'MISSED'}`,
+    );
+  line(
+    'non-matching onEmit / plain Map lookup',
+    `${(nonMatching / lookup).toFixed(2)}x`,
+    '<= 2x',
+    nonMatching / lookup <= 2,
+  );
   for (const s of [benign.name, attack.name]) {
     const r = rlf[s]! / eventCount[s]!;
     line(`RateLimiterMemory.consume / matching event_count (${s})`, `${r.toFixed(1)}x`, '>= 10x', r >= 10);
   }
   for (const s of [benign.name, attack.name]) {
-    console.log(`  ${`naive list / matching event_count (${s})`.padEnd(70)} ${`${(naive[s]! / eventCount[s]!).toFixed(1)}x`.padStart(10)}`);
-    console.log(`  ${`matching event_count / plain Map increment (${s})`.padEnd(70)} ${`${(eventCount[s]! / increment[s]!).toFixed(1)}x`.padStart(10)}`);
-    console.log(`  ${`RateLimiterMemory.consume / floor (Map lookup + one state slot) (${s})`.padEnd(70)} ${`${(rlf[s]! / floor[s]!).toFixed(1)}x`.padStart(10)}`);
-    console.log(`  ${`matching value_count / plain Map increment (${s})`.padEnd(70)} ${`${(valueCount[s]! / increments).toFixed(1)}x`.padStart(10)}`);
+    console.log(
+      `  ${`naive list / matching event_count (${s})`.padEnd(70)} ${`${(naive[s]! / eventCount[s]!).toFixed(1)}x`.padStart(10)}`,
+    );
+    console.log(
+      `  ${`matching event_count / plain Map increment (${s})`.padEnd(70)} ${`${(eventCount[s]! / increment[s]!).toFixed(1)}x`.padStart(10)}`,
+    );
+    console.log(
+      `  ${`RateLimiterMemory.consume / floor (Map lookup + one state slot) (${s})`.padEnd(70)} ${`${(rlf[s]! / floor[s]!).toFixed(1)}x`.padStart(10)}`,
+    );
+    console.log(
+      `  ${`matching value_count / plain Map increment (${s})`.padEnd(70)} ${`${(valueCount[s]! / increments).toFixed(1)}x`.padStart(10)}`,
+    );
   }
   for (const [name, c] of Object.entries(sdkCases)) {
     const over = (c.ratio - 1) * 100;
-    if (name.includes('wall clock')) console.log(`  ${`default pack overhead on a bare SDK emit (${name})`.padEnd(70)} ${`${over.toFixed(1)}%`.padStart(10)}`);
-    else line(`default pack overhead on a bare SDK emit (${name})`, `${over.toFixed(1)}%`, '<= 15%', over <= 15);
+    if (name.includes('wall clock'))
+      console.log(
+        `  ${`default pack overhead on a bare SDK emit (${name})`.padEnd(70)} ${`${over.toFixed(1)}%`.padStart(10)}`,
+      );
+    else
+      line(`default pack overhead on a bare SDK emit (${name})`, `${over.toFixed(1)}%`, '<= 15%', over <= 15);
   }
-  line('memory per event_count group (no trace context)', `${memEngine.toFixed(0)} B`, '< 200 B', memEngine < 200);
-  console.log(`  ${'memory per event_count group (with evidence ids)'.padEnd(70)} ${`${memEvidence.toFixed(0)} B`.padStart(10)}`);
-  console.log(`  ${'memory per key: naive list / rate-limiter-flexible'.padEnd(70)} ${`${memNaive.toFixed(0)} B / ${memRlf.toFixed(0)} B`.padStart(10)}`);
+  line(
+    'memory per event_count group (no trace context)',
+    `${memEngine.toFixed(0)} B`,
+    '< 200 B',
+    memEngine < 200,
+  );
+  console.log(
+    `  ${'memory per event_count group (with evidence ids)'.padEnd(70)} ${`${memEvidence.toFixed(0)} B`.padStart(10)}`,
+  );
+  console.log(
+    `  ${'memory per key: naive list / rate-limiter-flexible'.padEnd(70)} ${`${memNaive.toFixed(0)} B / ${memRlf.toFixed(0)} B`.padStart(10)}`,
+  );
   const first = floodHeap[0]![1];
   const last = floodHeap[floodHeap.length - 1]![1];
-  line('flood heap growth from 100k to 1M keys', `${(last - first).toFixed(1)} MiB`, 'flat', last - first < first * 0.25 + 2);
+  line(
+    'flood heap growth from 100k to 1M keys',
+    `${(last - first).toFixed(1)} MiB`,
+    'flat',
+    last - first < first * 0.25 + 2,
+  );
   if (sink === 42.5) console.log(keepAlive.length);
 }
 

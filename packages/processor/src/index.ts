@@ -64,7 +64,11 @@ export type { EmailActionOptions, EmailSmtpOptions } from './actions/EmailAction
 export { BlockList } from './responses/BlockList.js';
 export type { BlockEntry, BlockKind, BlockListOptions } from './responses/BlockList.js';
 export { blockListMiddleware } from './responses/blockListMiddleware.js';
-export type { BlockListMiddlewareOptions, BlockListRequest, BlockListResponse } from './responses/blockListMiddleware.js';
+export type {
+  BlockListMiddlewareOptions,
+  BlockListRequest,
+  BlockListResponse,
+} from './responses/blockListMiddleware.js';
 
 // Errors
 export { SecurityPluginError, SECURITY_PLUGIN_ERROR_CODES } from './errors/SecurityPluginError.js';

@@ -11,8 +11,7 @@ export type PrimitiveAttributeValue = string | number | boolean;
  * `null`/`undefined` array members are tolerated and ignored by conditions.
  */
 export type AttributeValue =
-  | PrimitiveAttributeValue
-  | readonly (PrimitiveAttributeValue | null | undefined)[];
+  PrimitiveAttributeValue | readonly (PrimitiveAttributeValue | null | undefined)[];
 
 /**
  * Attributes of an event or a resource. Values are typed `unknown` so that OTel's `Attributes` (whose values

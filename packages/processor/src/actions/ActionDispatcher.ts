@@ -59,7 +59,13 @@ export class ActionDispatcher {
   private readonly _ready: Job[] = [];
   private readonly _timers = new Set<NodeJS.Timeout>();
   private readonly _warn = new WarnOnce();
-  private readonly _stats: ActionDispatcherStats = { delivered: 0, failures: 0, abandoned: 0, dropped: 0, pending: 0 };
+  private readonly _stats: ActionDispatcherStats = {
+    delivered: 0,
+    failures: 0,
+    abandoned: 0,
+    dropped: 0,
+    pending: 0,
+  };
   private _inFlight = 0;
   private _waiting = 0;
   private _idle: (() => void)[] = [];
@@ -93,7 +99,10 @@ export class ActionDispatcher {
     for (const action of this._actions) {
       if (this._pending() >= this._maxQueue) {
         this._stats.dropped++;
-        this._warn.warn('queue-full', `secmon processor: alert action queue full (${this._maxQueue}); deliveries are dropped and counted`);
+        this._warn.warn(
+          'queue-full',
+          `secmon processor: alert action queue full (${this._maxQueue}); deliveries are dropped and counted`,
+        );
         continue;
       }
       this._ready.push({ action, alert, attempt: 0 });
@@ -146,22 +155,34 @@ export class ActionDispatcher {
     job.attempt++;
     const controller = new AbortController();
     const timer = setTimeout(
-      () => controller.abort(new SecurityPluginError(SECURITY_PLUGIN_ERROR_CODES.ACTION_TIMEOUT, `timed out after ${this._timeout} ms`)),
+      () =>
+        controller.abort(
+          new SecurityPluginError(
+            SECURITY_PLUGIN_ERROR_CODES.ACTION_TIMEOUT,
+            `timed out after ${this._timeout} ms`,
+          ),
+        ),
       this._timeout,
     );
     timer.unref();
     try {
-      await context.with(suppressTracing(context.active()), () => raceAbort(job.action.send(job.alert, controller.signal), controller.signal));
+      await context.with(suppressTracing(context.active()), () =>
+        raceAbort(job.action.send(job.alert, controller.signal), controller.signal),
+      );
       this._stats.delivered++;
     } catch (e) {
       this._stats.failures++;
       const err = SecurityPluginError.from(e, SECURITY_PLUGIN_ERROR_CODES.ACTION_FAILED);
       if (err.retryable && job.attempt < this._maxAttempts && !this._stopped) {
-        diag.debug(`secmon processor: ${job.action.name} action attempt ${job.attempt} failed (${err.message}); retrying`);
+        diag.debug(
+          `secmon processor: ${job.action.name} action attempt ${job.attempt} failed (${err.message}); retrying`,
+        );
         this._retryLater(job);
       } else {
         this._stats.abandoned++;
-        diag.warn(`secmon processor: ${job.action.name} action gave up on alert ${job.alert.id} after ${job.attempt} attempt(s): ${err.message}`);
+        diag.warn(
+          `secmon processor: ${job.action.name} action gave up on alert ${job.alert.id} after ${job.attempt} attempt(s): ${err.message}`,
+        );
       }
     } finally {
       clearTimeout(timer);

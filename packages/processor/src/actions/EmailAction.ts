@@ -50,7 +50,9 @@ export class EmailAction implements AlertAction {
       port: options.smtp.port,
       secure: options.smtp.secure ?? false,
       requireTLS: options.smtp.requireTLS ?? false,
-      ...(options.smtp.auth !== undefined ? { auth: { user: options.smtp.auth.user, pass: options.smtp.auth.pass } } : {}),
+      ...(options.smtp.auth !== undefined
+        ? { auth: { user: options.smtp.auth.user, pass: options.smtp.auth.pass } }
+        : {}),
       connectionTimeout: t,
       greetingTimeout: t,
       socketTimeout: t,

@@ -32,19 +32,36 @@ export function slackMessage(alert: Alert): { text: string; blocks: unknown[] } 
     blocks: [
       {
         type: 'header',
-        text: { type: 'plain_text', text: `${alert.rule.severity.toUpperCase()}: ${alert.rule.title}`.slice(0, 150) },
+        text: {
+          type: 'plain_text',
+          text: `${alert.rule.severity.toUpperCase()}: ${alert.rule.title}`.slice(0, 150),
+        },
       },
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: `${SEVERITY_EMOJI[alert.rule.severity] ?? ''} ${escapeSlack(alert.rule.description ?? alert.rule.title)}` },
+        text: {
+          type: 'mrkdwn',
+          text: `${SEVERITY_EMOJI[alert.rule.severity] ?? ''} ${escapeSlack(alert.rule.description ?? alert.rule.title)}`,
+        },
       },
       {
         type: 'section',
         // Slack allows at most 10 fields per section.
-        fields: facts.slice(0, 10).map(([label, value]) => ({ type: 'mrkdwn', text: `*${escapeSlack(label)}*\n${escapeSlack(value)}` })),
+        fields: facts.slice(0, 10).map(([label, value]) => ({
+          type: 'mrkdwn',
+          text: `*${escapeSlack(label)}*\n${escapeSlack(value)}`,
+        })),
       },
       ...(facts.length > 10
-        ? [{ type: 'context', elements: facts.slice(10).map(([label, value]) => ({ type: 'mrkdwn', text: `*${escapeSlack(label)}*: ${escapeSlack(value)}` })) }]
+        ? [
+            {
+              type: 'context',
+              elements: facts.slice(10).map(([label, value]) => ({
+                type: 'mrkdwn',
+                text: `*${escapeSlack(label)}*: ${escapeSlack(value)}`,
+              })),
+            },
+          ]
         : []),
     ],
   };

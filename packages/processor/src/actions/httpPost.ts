@@ -4,7 +4,12 @@ import { SECURITY_PLUGIN_ERROR_CODES, SecurityPluginError } from '../errors/Secu
  * POSTs a JSON body with fetch; resolves on 2xx. 5xx, 408 and 429 (and network errors) are retryable;
  * other statuses are rejected for good, since retrying a 400 cannot succeed.
  */
-export async function postJson(url: string, body: unknown, headers: Readonly<Record<string, string>>, signal: AbortSignal): Promise<void> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Readonly<Record<string, string>>,
+  signal: AbortSignal,
+): Promise<void> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },

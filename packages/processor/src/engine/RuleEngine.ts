@@ -1,11 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { ATTR_LOG_RECORD_UID } from '@secmon/semconv';
 import { compileCondition, type ValueTest } from '../internal/compileCondition.js';
-import { CountSlab, HEADER, MAX_RING, MODE_EVIDENCE, MODE_PLAIN, MODE_SPILLED, PAGE_MASK, PAGE_SHIFT, PAGE_SLOTS } from '../internal/CountSlab.js';
+import {
+  CountSlab,
+  HEADER,
+  MAX_RING,
+  MODE_EVIDENCE,
+  MODE_PLAIN,
+  MODE_SPILLED,
+  PAGE_MASK,
+  PAGE_SHIFT,
+  PAGE_SLOTS,
+} from '../internal/CountSlab.js';
 import { microsToNanoString, millisToNanoString, toUnixMicros } from '../internal/time.js';
 import type { Rule } from '../rules/Rule.js';
 import { NoopStateStore } from '../store/NoopStateStore.js';
-import type { SharedDetection, StateStore, StateStoreBinding, StoreObservation } from '../store/StateStore.js';
+import type {
+  SharedDetection,
+  StateStore,
+  StateStoreBinding,
+  StoreObservation,
+} from '../store/StateStore.js';
 import type { Attributes, Clock, Evidence, SecurityEvent } from '../types.js';
 import type { Alert, AlertRule } from './Alert.js';
 
@@ -85,7 +100,12 @@ class EvidenceRef {
   readonly traceId: string | undefined;
   readonly spanId: string | undefined;
   readonly uid: string | undefined;
-  constructor(name: string, traceId: string | undefined, spanId: string | undefined, uid: string | undefined) {
+  constructor(
+    name: string,
+    traceId: string | undefined,
+    spanId: string | undefined,
+    uid: string | undefined,
+  ) {
     this.name = name;
     this.traceId = traceId;
     this.spanId = spanId;
@@ -255,7 +275,11 @@ interface CompiledRule {
   /** event_count / value_count conditions. */
   readonly where: readonly CompiledPredicate[];
   /** temporal_ordered: per step, its event names and conditions. */
-  readonly steps: readonly { readonly events: ReadonlySet<string>; readonly where: readonly CompiledPredicate[]; readonly count: number }[];
+  readonly steps: readonly {
+    readonly events: ReadonlySet<string>;
+    readonly where: readonly CompiledPredicate[];
+    readonly count: number;
+  }[];
   readonly groups: Map<string, Group>;
   /** event_count: the groups, in slots (see CountSlab); `groups` stays empty. Null for the other types. */
   readonly slab: CountSlab | null;
@@ -329,11 +353,25 @@ export class RuleEngine {
   private _carried = 0;
 
   constructor(options: RuleEngineOptions) {
-    const tolMillis = clampNonNegative(options.outOfOrderToleranceMillis, DEFAULT_RULE_ENGINE_CONFIG.outOfOrderToleranceMillis);
-    this._maxGroups = Math.max(1, Math.floor(options.maxGroupsPerRule ?? DEFAULT_RULE_ENGINE_CONFIG.maxGroupsPerRule));
-    this._maxEvidence = Math.floor(clampNonNegative(options.maxEvidence, DEFAULT_RULE_ENGINE_CONFIG.maxEvidence));
-    this._maxDistinct = Math.max(1, Math.floor(options.maxDistinctValuesPerGroup ?? DEFAULT_RULE_ENGINE_CONFIG.maxDistinctValuesPerGroup));
-    this._maxPerStep = Math.max(1, Math.floor(options.maxEventsPerStep ?? DEFAULT_RULE_ENGINE_CONFIG.maxEventsPerStep));
+    const tolMillis = clampNonNegative(
+      options.outOfOrderToleranceMillis,
+      DEFAULT_RULE_ENGINE_CONFIG.outOfOrderToleranceMillis,
+    );
+    this._maxGroups = Math.max(
+      1,
+      Math.floor(options.maxGroupsPerRule ?? DEFAULT_RULE_ENGINE_CONFIG.maxGroupsPerRule),
+    );
+    this._maxEvidence = Math.floor(
+      clampNonNegative(options.maxEvidence, DEFAULT_RULE_ENGINE_CONFIG.maxEvidence),
+    );
+    this._maxDistinct = Math.max(
+      1,
+      Math.floor(options.maxDistinctValuesPerGroup ?? DEFAULT_RULE_ENGINE_CONFIG.maxDistinctValuesPerGroup),
+    );
+    this._maxPerStep = Math.max(
+      1,
+      Math.floor(options.maxEventsPerStep ?? DEFAULT_RULE_ENGINE_CONFIG.maxEventsPerStep),
+    );
     this._clock = options.clock ?? { now: Date.now };
     this._onAlert = options.onAlert;
     this._idGenerator = options.idGenerator ?? randomUUID;
@@ -406,7 +444,10 @@ export class RuleEngine {
       const a = attributes[ATTR_LOG_RECORD_UID];
       if (typeof a === 'string') uid = a;
     }
-    if (this._maxEvidence > 0 && (event.traceId !== undefined || event.spanId !== undefined || uid !== undefined)) {
+    if (
+      this._maxEvidence > 0 &&
+      (event.traceId !== undefined || event.spanId !== undefined || uid !== undefined)
+    ) {
       ev = new EvidenceRef(event.eventName, event.traceId, event.spanId, uid);
     }
     for (let i = 0; i < rules.length; i++) {
@@ -434,11 +475,27 @@ export class RuleEngine {
     if (c === undefined || !(observation.timeUnixMicros >= 0)) return undefined;
     this._out = null;
     const ev: Ev =
-      observation.traceId !== undefined || observation.spanId !== undefined || observation.recordUid !== undefined
-        ? new EvidenceRef(observation.eventName, observation.traceId, observation.spanId, observation.recordUid)
+      observation.traceId !== undefined ||
+      observation.spanId !== undefined ||
+      observation.recordUid !== undefined
+        ? new EvidenceRef(
+            observation.eventName,
+            observation.traceId,
+            observation.spanId,
+            observation.recordUid,
+          )
         : observation.eventName;
     this._stats.eventsEvaluated++;
-    this._apply(c, observation.groupKey, observation.timeUnixMicros, observation.values, observation.step, ev, observation.eventName, false);
+    this._apply(
+      c,
+      observation.groupKey,
+      observation.timeUnixMicros,
+      observation.values,
+      observation.step,
+      ev,
+      observation.eventName,
+      false,
+    );
     const out = this._out;
     this._out = null;
     return out?.[0];
@@ -454,7 +511,14 @@ export class RuleEngine {
     }
   }
 
-  private _evaluate(c: CompiledRule, name: string, t: number, attrs: Attributes, resource: Attributes | undefined, ev: Ev): void {
+  private _evaluate(
+    c: CompiledRule,
+    name: string,
+    t: number,
+    attrs: Attributes,
+    resource: Attributes | undefined,
+    ev: Ev,
+  ): void {
     let step = -1;
     if (c.kind === KIND_TEMPORAL) {
       // An event fills the first step it matches (README: temporal_ordered semantics).
@@ -504,7 +568,16 @@ export class RuleEngine {
     this._apply(c, key, t, values, step, ev, name, true);
   }
 
-  private _apply(c: CompiledRule, key: string, t: number, values: readonly string[], step: number, ev: Ev, name: string, record: boolean): void {
+  private _apply(
+    c: CompiledRule,
+    key: string,
+    t: number,
+    values: readonly string[],
+    step: number,
+    ev: Ev,
+    name: string,
+    record: boolean,
+  ): void {
     this._key = key;
     let d: Detection | undefined;
     if (c.slab !== null) {
@@ -534,7 +607,12 @@ export class RuleEngine {
           {
             ruleId: c.rule.id,
             groupKey: key,
-            groupValues: c.groupBy.length <= 1 ? (c.groupBy.length === 0 ? EMPTY_STRINGS : [key]) : key.split(KEY_SEPARATOR),
+            groupValues:
+              c.groupBy.length <= 1
+                ? c.groupBy.length === 0
+                  ? EMPTY_STRINGS
+                  : [key]
+                : key.split(KEY_SEPARATOR),
             timeUnixMicros: t,
             eventName: name,
             values,
@@ -616,7 +694,14 @@ export class RuleEngine {
         evTimes.push(times[j]!);
       }
     }
-    const d: Detection = { count: N, firstMicros: times[i]!, lastMicros: times[i + N - 1]!, evs, evTimes, evidenceCount: N };
+    const d: Detection = {
+      count: N,
+      firstMicros: times[i]!,
+      lastMicros: times[i + N - 1]!,
+      evs,
+      evTimes,
+      evidenceCount: N,
+    };
     // Reset: the next alert of this group needs N fresh events (the arrays keep their capacity).
     g.n = 0;
     g.evs = null;
@@ -719,7 +804,14 @@ export class RuleEngine {
     return undefined;
   }
 
-  private _slabDetect(c: CompiledRule, s: CountSlab, slot: number, page: Float64Array, off: number, i: number): Detection | undefined {
+  private _slabDetect(
+    c: CompiledRule,
+    s: CountSlab,
+    slot: number,
+    page: Float64Array,
+    off: number,
+    i: number,
+  ): Detection | undefined {
     const N = c.threshold;
     const R = s.ring;
     const base = off + HEADER;
@@ -748,7 +840,14 @@ export class RuleEngine {
         evTimes.push(page[base + q]!);
       }
     }
-    return { count: N, firstMicros: page[base + ringAt(head, i, R)]!, lastMicros: last, evs, evTimes, evidenceCount: N };
+    return {
+      count: N,
+      firstMicros: page[base + ringAt(head, i, R)]!,
+      lastMicros: last,
+      evs,
+      evTimes,
+      evidenceCount: N,
+    };
   }
 
   /** CLOCK over slots: the first slot not touched since the hand last passed gets the new key. */
@@ -775,7 +874,13 @@ export class RuleEngine {
 
   // --- value_count -----------------------------------------------------------------------------------
 
-  private _applyValues(c: CompiledRule, g: ValueGroup, t: number, values: readonly string[], ev: Ev): Detection | undefined {
+  private _applyValues(
+    c: CompiledRule,
+    g: ValueGroup,
+    t: number,
+    values: readonly string[],
+    ev: Ev,
+  ): Detection | undefined {
     if (t < g.max - c.tolMicros) {
       this._stats.lateEvents++;
       return undefined;
@@ -833,7 +938,14 @@ export class RuleEngine {
   }
 
   /** Checks one window [lo, hi]; on success builds the detection and resets the group. */
-  private _valuesWindow(c: CompiledRule, g: ValueGroup, lo: number, hi: number, N: number, cutoff: number): Detection | undefined {
+  private _valuesWindow(
+    c: CompiledRule,
+    g: ValueGroup,
+    lo: number,
+    hi: number,
+    N: number,
+    cutoff: number,
+  ): Detection | undefined {
     const fields = g.fields;
     for (let f = 0; f < fields.length; f++) {
       if (fields[f]!.size < N) return undefined;
@@ -895,7 +1007,15 @@ export class RuleEngine {
     g.max = Number.NEGATIVE_INFINITY;
     // The window end is an event time (the trigger, or a newer stored event), so it is the newest event of
     // the window: exact whatever occurrences were dropped as redundant. `first` comes from the evidence.
-    return { count: count0, firstMicros: first, lastMicros: hi, evs, evTimes, evidenceCount: count0, distinct };
+    return {
+      count: count0,
+      firstMicros: first,
+      lastMicros: hi,
+      evs,
+      evTimes,
+      evidenceCount: count0,
+      distinct,
+    };
   }
 
   private _evictStalestValue(vi: ValueIndex, cutoff: number): void {
@@ -922,7 +1042,13 @@ export class RuleEngine {
 
   // --- temporal_ordered ------------------------------------------------------------------------------
 
-  private _applyTemporal(c: CompiledRule, g: TemporalGroup, t: number, step: number, ev: Ev): Detection | undefined {
+  private _applyTemporal(
+    c: CompiledRule,
+    g: TemporalGroup,
+    t: number,
+    step: number,
+    ev: Ev,
+  ): Detection | undefined {
     if (t < g.max - c.tolMicros) {
       this._stats.lateEvents++;
       return undefined;
@@ -993,7 +1119,14 @@ export class RuleEngine {
           evTimes.push(sk.times[picks[2 * q + 1]!]!);
         }
       }
-      const d: Detection = { count: total, firstMicros: s, lastMicros: b, evs, evTimes, evidenceCount: total };
+      const d: Detection = {
+        count: total,
+        firstMicros: s,
+        lastMicros: b,
+        evs,
+        evTimes,
+        evidenceCount: total,
+      };
       for (const x of steps) {
         x.times.length = 0;
         x.evs.length = 0;
@@ -1094,7 +1227,15 @@ export class RuleEngine {
         evidenceCount: d.evidenceCount,
         ...(d.distinctValues !== undefined ? { distinct: d.distinctValues as Record<string, string[]> } : {}),
       };
-      const alert = this._buildAlert(c, d.groupKey, det, d.triggerEventName, d.suppressedCount, false, 'shared');
+      const alert = this._buildAlert(
+        c,
+        d.groupKey,
+        det,
+        d.triggerEventName,
+        d.suppressedCount,
+        false,
+        'shared',
+      );
       this._deliver(alert);
     } catch {
       this._stats.ruleErrors++;
@@ -1183,7 +1324,11 @@ function valueString(v: unknown): string {
   return Array.isArray(v) ? v.join(',') : String(v);
 }
 
-function matches(where: readonly CompiledPredicate[], attrs: Attributes, resource: Attributes | undefined): boolean {
+function matches(
+  where: readonly CompiledPredicate[],
+  attrs: Attributes,
+  resource: Attributes | undefined,
+): boolean {
   for (let i = 0; i < where.length; i++) {
     const p = where[i]!;
     let v = attrs[p.key];
@@ -1306,7 +1451,12 @@ function compilePredicates(where: Rule['match']['where']): CompiledPredicate[] {
 }
 
 function compileRule(rule: Rule, tolMillis: number): CompiledRule {
-  const kind = rule.type === 'event_count' ? KIND_EVENT_COUNT : rule.type === 'value_count' ? KIND_VALUE_COUNT : KIND_TEMPORAL;
+  const kind =
+    rule.type === 'event_count'
+      ? KIND_EVENT_COUNT
+      : rule.type === 'value_count'
+        ? KIND_VALUE_COUNT
+        : KIND_TEMPORAL;
   const alertRule: AlertRule = Object.freeze({
     id: rule.id,
     title: rule.title,
@@ -1329,7 +1479,11 @@ function compileRule(rule: Rule, tolMillis: number): CompiledRule {
     threshold: rule.threshold,
     firstEventName: rule.match.events[0] ?? '',
     where: compilePredicates(rule.match.where),
-    steps: rule.steps.map((s) => ({ events: new Set(s.events), where: compilePredicates(s.where), count: s.count })),
+    steps: rule.steps.map((s) => ({
+      events: new Set(s.events),
+      where: compilePredicates(s.where),
+      count: s.count,
+    })),
     groups: new Map(),
     slab: kind === KIND_EVENT_COUNT ? new CountSlab(Math.min(rule.threshold, MAX_RING)) : null,
     hand: undefined,

@@ -15,7 +15,8 @@ export const SECURITY_PLUGIN_ERROR_CODES = {
 } as const;
 
 /** One of {@link SECURITY_PLUGIN_ERROR_CODES}. */
-export type SecurityPluginErrorCode = (typeof SECURITY_PLUGIN_ERROR_CODES)[keyof typeof SECURITY_PLUGIN_ERROR_CODES];
+export type SecurityPluginErrorCode =
+  (typeof SECURITY_PLUGIN_ERROR_CODES)[keyof typeof SECURITY_PLUGIN_ERROR_CODES];
 
 /**
  * The processor's own error: a stable `code`, whether retrying may help, and the original thrown value as
@@ -25,7 +26,11 @@ export class SecurityPluginError extends Error {
   readonly code: SecurityPluginErrorCode;
   readonly retryable: boolean;
 
-  constructor(code: SecurityPluginErrorCode, message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+  constructor(
+    code: SecurityPluginErrorCode,
+    message: string,
+    options: { cause?: unknown; retryable?: boolean } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SecurityPluginError';
     this.code = code;
@@ -33,7 +38,10 @@ export class SecurityPluginError extends Error {
   }
 
   /** Normalises any thrown value (tRPC's `getCauseFromUnknown`). */
-  static from(e: unknown, code: SecurityPluginErrorCode = SECURITY_PLUGIN_ERROR_CODES.INTERNAL): SecurityPluginError {
+  static from(
+    e: unknown,
+    code: SecurityPluginErrorCode = SECURITY_PLUGIN_ERROR_CODES.INTERNAL,
+  ): SecurityPluginError {
     if (e instanceof SecurityPluginError) return e;
     const message = e instanceof Error ? e.message : String(e);
     return new SecurityPluginError(code, message, { cause: e });

@@ -93,7 +93,12 @@ function anyElement(test: ElementTest): ValueTest {
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
         const e: unknown = value[i];
-        if (e !== undefined && e !== null && test(typeof e === 'object' ? String(e) : (e as PrimitiveAttributeValue))) return true;
+        if (
+          e !== undefined &&
+          e !== null &&
+          test(typeof e === 'object' ? String(e) : (e as PrimitiveAttributeValue))
+        )
+          return true;
       }
       return false;
     }

@@ -20,18 +20,25 @@ export function alertFacts(alert: Alert): [label: string, value: string][] {
     ['Severity', alert.rule.severity],
   ];
   for (const [k, v] of Object.entries(alert.group)) facts.push([k, neutralize(v, 256)]);
-  facts.push(['Count', `${alert.count} (threshold ${alert.threshold} in ${formatWindow(alert.windowMillis)})`]);
+  facts.push([
+    'Count',
+    `${alert.count} (threshold ${alert.threshold} in ${formatWindow(alert.windowMillis)})`,
+  ]);
   facts.push(['First seen', nanoToIso(alert.firstSeenUnixNano)]);
   facts.push(['Last seen', nanoToIso(alert.lastSeenUnixNano)]);
   if (alert.suppressedCount > 0) facts.push(['Suppressed since last alert', String(alert.suppressedCount)]);
   if (alert.rule.response !== undefined) {
     const d = alert.rule.response.durationMillis;
-    facts.push(['Suggested response', d === undefined ? alert.rule.response.action : `${alert.rule.response.action} for ${formatWindow(d)}`]);
+    facts.push([
+      'Suggested response',
+      d === undefined ? alert.rule.response.action : `${alert.rule.response.action} for ${formatWindow(d)}`,
+    ]);
   }
   if (alert.rule.reference !== undefined) facts.push(['Runbook', alert.rule.reference]);
   const traces = alert.evidence.filter((e) => e.traceId !== undefined).map((e) => e.traceId as string);
   if (traces.length > 0) facts.push(['Evidence traces', [...new Set(traces)].slice(0, 5).join(', ')]);
-  if (alert.degraded) facts.push(['Degraded', 'raised on local state: the shared state store was unreachable']);
+  if (alert.degraded)
+    facts.push(['Degraded', 'raised on local state: the shared state store was unreachable']);
   facts.push(['Alert id', alert.id]);
   return facts;
 }

@@ -98,7 +98,13 @@ export interface AlertPublisherOptions {
 }
 
 /** ECS `event.risk_score` per rule severity (the scores Elastic's detection rules use). */
-const RISK_SCORE: Readonly<Record<string, number>> = { informational: 0, low: 21, medium: 47, high: 73, critical: 99 };
+const RISK_SCORE: Readonly<Record<string, number>> = {
+  informational: 0,
+  low: 21,
+  medium: 47,
+  high: 73,
+  critical: 99,
+};
 
 /**
  * Turns alerts into telemetry and responses: a `secmon.alert` span linked to the evidence, a `secmon.alert`
@@ -119,9 +125,13 @@ export class AlertPublisher {
 
   constructor(options: AlertPublisherOptions = {}) {
     this._tracer =
-      options.emitSpans === false ? undefined : (options.tracerProvider ?? trace.getTracerProvider()).getTracer(PACKAGE_NAME, PACKAGE_VERSION);
+      options.emitSpans === false
+        ? undefined
+        : (options.tracerProvider ?? trace.getTracerProvider()).getTracer(PACKAGE_NAME, PACKAGE_VERSION);
     this._logger =
-      options.emitLogs === false ? undefined : (options.loggerProvider ?? logs.getLoggerProvider()).getLogger(PACKAGE_NAME, PACKAGE_VERSION);
+      options.emitLogs === false
+        ? undefined
+        : (options.loggerProvider ?? logs.getLoggerProvider()).getLogger(PACKAGE_NAME, PACKAGE_VERSION);
     this._maxLinks = Math.max(0, Math.floor(options.maxLinks ?? 32));
     this._ruleset = options.rulesetName ?? 'secmon';
     this._onAlert = options.onAlert;
@@ -132,7 +142,9 @@ export class AlertPublisher {
       ...(options.actionConcurrency !== undefined ? { concurrency: options.actionConcurrency } : {}),
       ...(options.actionTimeoutMillis !== undefined ? { timeoutMillis: options.actionTimeoutMillis } : {}),
       ...(options.actionMaxAttempts !== undefined ? { maxAttempts: options.actionMaxAttempts } : {}),
-      ...(options.actionRetryBaseMillis !== undefined ? { retryBaseMillis: options.actionRetryBaseMillis } : {}),
+      ...(options.actionRetryBaseMillis !== undefined
+        ? { retryBaseMillis: options.actionRetryBaseMillis }
+        : {}),
       ...(options.actionRetryMaxMillis !== undefined ? { retryMaxMillis: options.actionRetryMaxMillis } : {}),
     });
   }
@@ -179,7 +191,8 @@ export class AlertPublisher {
       }
       if (this._logger !== undefined) {
         try {
-          const severityNumber = (ALERT_SEVERITY_TO_SEVERITY_NUMBER[alert.rule.severity] ?? 17) as SeverityNumber;
+          const severityNumber = (ALERT_SEVERITY_TO_SEVERITY_NUMBER[alert.rule.severity] ??
+            17) as SeverityNumber;
           this._logger.emit({
             eventName: ALERT_EVENT_NAME,
             timestamp: nanoStringToHrTime(alert.detectedAtUnixNano),
@@ -188,7 +201,8 @@ export class AlertPublisher {
             body: `secmon alert: ${alert.rule.title}`,
             attributes,
             // The log record carries the alert span's ids, so a SIEM can pivot from the record to the span.
-            context: spanContext !== undefined ? trace.setSpanContext(ROOT_CONTEXT, spanContext) : ROOT_CONTEXT,
+            context:
+              spanContext !== undefined ? trace.setSpanContext(ROOT_CONTEXT, spanContext) : ROOT_CONTEXT,
           });
         } catch (e) {
           this._fail('log', e);
@@ -235,16 +249,27 @@ export class AlertPublisher {
       const id = e.traceId + e.spanId;
       if (seen.has(id)) continue;
       seen.add(id);
-      const spanContext = { traceId: e.traceId, spanId: e.spanId, traceFlags: TraceFlags.NONE, isRemote: false };
+      const spanContext = {
+        traceId: e.traceId,
+        spanId: e.spanId,
+        traceFlags: TraceFlags.NONE,
+        isRemote: false,
+      };
       if (!trace.isSpanContextValid(spanContext)) continue;
-      links.push({ context: spanContext, ...(e.recordUid !== undefined ? { attributes: { [ATTR_LOG_RECORD_UID]: e.recordUid } } : {}) });
+      links.push({
+        context: spanContext,
+        ...(e.recordUid !== undefined ? { attributes: { [ATTR_LOG_RECORD_UID]: e.recordUid } } : {}),
+      });
     }
     return links;
   }
 
   private _fail(what: string, e: unknown): void {
     this._errors++;
-    this._warn.warn(what, `secmon processor: publishing an alert (${what}) failed: ${e instanceof Error ? e.message : String(e)}`);
+    this._warn.warn(
+      what,
+      `secmon processor: publishing an alert (${what}) failed: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
 }
 

@@ -105,7 +105,10 @@ export class SecurityRulesProcessor implements LogRecordProcessor {
       else {
         this._invalidRules++;
         const id = typeof (r as { id?: unknown }).id === 'string' ? r.id : '<no id>';
-        for (const p of problems) diag.error(`secmon processor: rule "${id}" left out: ${p.path.length > 0 ? `${formatPath(p.path)}: ` : ''}${p.message}`);
+        for (const p of problems)
+          diag.error(
+            `secmon processor: rule "${id}" left out: ${p.path.length > 0 ? `${formatPath(p.path)}: ` : ''}${p.message}`,
+          );
       }
     }
     this._publisher = new AlertPublisher(options);
@@ -114,9 +117,13 @@ export class SecurityRulesProcessor implements LogRecordProcessor {
       ...(options.store !== undefined ? { store: options.store } : {}),
       ...(options.clock !== undefined ? { clock: options.clock } : {}),
       ...(options.maxGroupsPerRule !== undefined ? { maxGroupsPerRule: options.maxGroupsPerRule } : {}),
-      ...(options.outOfOrderToleranceMillis !== undefined ? { outOfOrderToleranceMillis: options.outOfOrderToleranceMillis } : {}),
+      ...(options.outOfOrderToleranceMillis !== undefined
+        ? { outOfOrderToleranceMillis: options.outOfOrderToleranceMillis }
+        : {}),
       ...(options.maxEvidence !== undefined ? { maxEvidence: options.maxEvidence } : {}),
-      ...(options.maxDistinctValuesPerGroup !== undefined ? { maxDistinctValuesPerGroup: options.maxDistinctValuesPerGroup } : {}),
+      ...(options.maxDistinctValuesPerGroup !== undefined
+        ? { maxDistinctValuesPerGroup: options.maxDistinctValuesPerGroup }
+        : {}),
       ...(options.maxEventsPerStep !== undefined ? { maxEventsPerStep: options.maxEventsPerStep } : {}),
       onAlert: (alert: Alert) => this._publisher.publish(alert),
     });
@@ -150,7 +157,10 @@ export class SecurityRulesProcessor implements LogRecordProcessor {
       ev.spanId = sc?.spanId;
       this._engine.process(ev);
     } catch (e) {
-      this._warn.warn('on-emit', `secmon processor: evaluating a record failed: ${e instanceof Error ? e.message : String(e)}`);
+      this._warn.warn(
+        'on-emit',
+        `secmon processor: evaluating a record failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     // Never keep the record (STYLE.md rule 7).
     ev.timeUnixNano = 0;
@@ -160,7 +170,10 @@ export class SecurityRulesProcessor implements LogRecordProcessor {
 
   /** Waits for queued alert actions and the store's queue. Never rejects. */
   async forceFlush(): Promise<void> {
-    await Promise.all([this._publisher.flush(this._shutdownTimeout), this._engine.store.forceFlush().catch(() => undefined)]);
+    await Promise.all([
+      this._publisher.flush(this._shutdownTimeout),
+      this._engine.store.forceFlush().catch(() => undefined),
+    ]);
   }
 
   /** Idempotent; waits for queued actions up to `shutdownTimeoutMillis`, then shuts the store down. Never rejects. */
@@ -179,18 +192,58 @@ export class SecurityRulesProcessor implements LogRecordProcessor {
       const meter = meterProvider.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
       // Observable instruments read plain counters at collection time: a synchronous Counter.add() on the
       // emit path would cost more than the whole rule evaluation.
-      const counter = (name: string, description: string, unit: string) => meter.createObservableCounter(name, { description, unit });
-      const evaluated = counter('secmon.processor.events.evaluated', 'Events that matched a rule and updated its state', '{event}');
+      const counter = (name: string, description: string, unit: string) =>
+        meter.createObservableCounter(name, { description, unit });
+      const evaluated = counter(
+        'secmon.processor.events.evaluated',
+        'Events that matched a rule and updated its state',
+        '{event}',
+      );
       const alerts = counter('secmon.processor.alerts', 'Alerts raised', '{alert}');
-      const suppressed = counter('secmon.processor.alerts.suppressed', 'Would-be alerts withheld by a cooldown', '{alert}');
-      const degraded = counter('secmon.processor.alerts.degraded', 'Alerts raised on local state while the shared store was unreachable', '{alert}');
-      const evictions = counter('secmon.processor.evictions', 'Groups (and capped values) evicted by the memory bounds', '{group}');
-      const late = counter('secmon.processor.events.late', 'Events older than the out-of-order tolerance, dropped', '{event}');
-      const malformed = counter('secmon.processor.events.malformed', 'Events with an unusable time, dropped', '{event}');
-      const ruleErrors = counter('secmon.processor.rule.errors', 'Errors caught while evaluating rules or publishing alerts', '{error}');
-      const actionFailures = counter('secmon.processor.action.failures', 'Failed alert action attempts', '{attempt}');
-      const actionDropped = counter('secmon.processor.action.dropped', 'Alert deliveries dropped (queue full) or abandoned', '{delivery}');
-      const groups = meter.createObservableGauge('secmon.processor.groups', { description: 'Groups held by the rule engine', unit: '{group}' });
+      const suppressed = counter(
+        'secmon.processor.alerts.suppressed',
+        'Would-be alerts withheld by a cooldown',
+        '{alert}',
+      );
+      const degraded = counter(
+        'secmon.processor.alerts.degraded',
+        'Alerts raised on local state while the shared store was unreachable',
+        '{alert}',
+      );
+      const evictions = counter(
+        'secmon.processor.evictions',
+        'Groups (and capped values) evicted by the memory bounds',
+        '{group}',
+      );
+      const late = counter(
+        'secmon.processor.events.late',
+        'Events older than the out-of-order tolerance, dropped',
+        '{event}',
+      );
+      const malformed = counter(
+        'secmon.processor.events.malformed',
+        'Events with an unusable time, dropped',
+        '{event}',
+      );
+      const ruleErrors = counter(
+        'secmon.processor.rule.errors',
+        'Errors caught while evaluating rules or publishing alerts',
+        '{error}',
+      );
+      const actionFailures = counter(
+        'secmon.processor.action.failures',
+        'Failed alert action attempts',
+        '{attempt}',
+      );
+      const actionDropped = counter(
+        'secmon.processor.action.dropped',
+        'Alert deliveries dropped (queue full) or abandoned',
+        '{delivery}',
+      );
+      const groups = meter.createObservableGauge('secmon.processor.groups', {
+        description: 'Groups held by the rule engine',
+        unit: '{group}',
+      });
       meter.addBatchObservableCallback(
         (r) => {
           const s: RuleEngineStats = this._engine.stats();
@@ -207,10 +260,25 @@ export class SecurityRulesProcessor implements LogRecordProcessor {
           r.observe(actionDropped, a.dropped + a.abandoned);
           r.observe(groups, s.groups);
         },
-        [evaluated, alerts, suppressed, degraded, evictions, late, malformed, ruleErrors, actionFailures, actionDropped, groups],
+        [
+          evaluated,
+          alerts,
+          suppressed,
+          degraded,
+          evictions,
+          late,
+          malformed,
+          ruleErrors,
+          actionFailures,
+          actionDropped,
+          groups,
+        ],
       );
     } catch (e) {
-      this._warn.warn('metrics', `secmon processor: self-metrics unavailable: ${e instanceof Error ? e.message : String(e)}`);
+      this._warn.warn(
+        'metrics',
+        `secmon processor: self-metrics unavailable: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
 }

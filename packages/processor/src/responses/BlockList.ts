@@ -51,13 +51,27 @@ export class BlockList {
   }
 
   /** Blocks `value` for `durationMillis` (extends an existing block, never shortens it). */
-  block(kind: BlockKind, value: string, durationMillis: number, details: { ruleId?: string; alertId?: string; reason?: string } = {}): BlockEntry {
+  block(
+    kind: BlockKind,
+    value: string,
+    durationMillis: number,
+    details: { ruleId?: string; alertId?: string; reason?: string } = {},
+  ): BlockEntry {
     const now = this._clock.now();
     const duration = Math.min(Math.max(0, durationMillis), this._maxDuration);
     const key = `${kind}\u0000${value}`;
     const existing = this._entries.get(key);
-    const expiresAtMillis = Math.max(now + duration, existing !== undefined && existing.expiresAtMillis > now ? existing.expiresAtMillis : 0);
-    const entry: BlockEntry = Object.freeze({ kind, value, createdAtMillis: now, expiresAtMillis, ...details });
+    const expiresAtMillis = Math.max(
+      now + duration,
+      existing !== undefined && existing.expiresAtMillis > now ? existing.expiresAtMillis : 0,
+    );
+    const entry: BlockEntry = Object.freeze({
+      kind,
+      value,
+      createdAtMillis: now,
+      expiresAtMillis,
+      ...details,
+    });
     this._put(key, entry, now);
     if (this._onBlock !== undefined) {
       try {
@@ -141,7 +155,8 @@ export class BlockList {
           soonestKey = k;
         }
       }
-      if (this._entries.size >= this._maxEntries && soonestKey !== undefined) this._entries.delete(soonestKey);
+      if (this._entries.size >= this._maxEntries && soonestKey !== undefined)
+        this._entries.delete(soonestKey);
     }
     this._entries.set(key, entry);
   }

@@ -9,7 +9,8 @@ export const DEFAULT_RULES_SOURCE = '@secmon/processor/rules/default.yaml';
 function load(): readonly Rule[] {
   const { rules, errors } = parseRules(DEFAULT_RULES_YAML, { source: DEFAULT_RULES_SOURCE });
   // The pack is ours and tested: an error here is a bug in this package, not in the application.
-  if (errors.length > 0) throw new Error(`secmon: invalid default rule pack: ${errors.map(formatRuleError).join('; ')}`);
+  if (errors.length > 0)
+    throw new Error(`secmon: invalid default rule pack: ${errors.map(formatRuleError).join('; ')}`);
   return Object.freeze(rules);
 }
 

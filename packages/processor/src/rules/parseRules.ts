@@ -51,7 +51,8 @@ export function parseRules(yamlText: string, options: ParseRulesOptions = {}): P
   let ruleIndex = 0;
   for (const doc of docList) {
     if (doc.errors.length > 0) {
-      for (const err of doc.errors) push({ ...at(err.pos[0]), message: `YAML: ${err.message.split('\n')[0]}` });
+      for (const err of doc.errors)
+        push({ ...at(err.pos[0]), message: `YAML: ${err.message.split('\n')[0]}` });
       continue;
     }
     const root = doc.contents;
@@ -61,17 +62,29 @@ export function parseRules(yamlText: string, options: ParseRulesOptions = {}): P
     else if (isMap(root) && root.has('rules')) {
       for (const pair of root.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : '';
-        if (key !== 'rules') push({ ...at(rangeOf(pair.key)), field: key, message: `unknown top-level field "${key}" (expected "rules")` });
+        if (key !== 'rules')
+          push({
+            ...at(rangeOf(pair.key)),
+            field: key,
+            message: `unknown top-level field "${key}" (expected "rules")`,
+          });
       }
       const list = root.get('rules', true);
       if (!isSeq(list)) {
-        push({ ...at(rangeOf(list) ?? rangeOf(root)), field: 'rules', message: '"rules" must be a list of rules' });
+        push({
+          ...at(rangeOf(list) ?? rangeOf(root)),
+          field: 'rules',
+          message: '"rules" must be a list of rules',
+        });
         continue;
       }
       items = list.items;
     } else if (isMap(root)) items = [root];
     else {
-      push({ ...at(rangeOf(root)), message: 'a rule file holds "rules: [...]", a list of rules, or one rule per document' });
+      push({
+        ...at(rangeOf(root)),
+        message: 'a rule file holds "rules: [...]", a list of rules, or one rule per document',
+      });
       continue;
     }
 
@@ -79,9 +92,16 @@ export function parseRules(yamlText: string, options: ParseRulesOptions = {}): P
       const index = ruleIndex++;
       const node = item as Node;
       const line = at(rangeOf(node)).line;
-      const raw: unknown = node !== null && typeof node === 'object' && 'toJSON' in node ? (node as YAMLMap).toJSON() : node;
+      const raw: unknown =
+        node !== null && typeof node === 'object' && 'toJSON' in node ? (node as YAMLMap).toJSON() : node;
       const id = isMap(node) ? stringValue(node.get('id')) : undefined;
-      const { rule, problems } = validateRule(raw, 'yaml', line === undefined ? { ...(source !== undefined ? { file: source } : {}) } : { ...(source !== undefined ? { file: source } : {}), line });
+      const { rule, problems } = validateRule(
+        raw,
+        'yaml',
+        line === undefined
+          ? { ...(source !== undefined ? { file: source } : {}) }
+          : { ...(source !== undefined ? { file: source } : {}), line },
+      );
       for (const p of problems) {
         push({
           ...at(locate(node, p.path, p.atKey === true)),
@@ -94,7 +114,13 @@ export function parseRules(yamlText: string, options: ParseRulesOptions = {}): P
       if (rule === undefined) continue;
       const prev = seen.get(rule.id);
       if (prev !== undefined) {
-        push({ ...at(locate(node, ['id'])), ruleId: rule.id, ruleIndex: index, field: 'id', message: `duplicate rule id (also rule #${prev + 1})` });
+        push({
+          ...at(locate(node, ['id'])),
+          ruleId: rule.id,
+          ruleIndex: index,
+          field: 'id',
+          message: `duplicate rule id (also rule #${prev + 1})`,
+        });
         continue;
       }
       seen.set(rule.id, index);

@@ -66,7 +66,9 @@ export class InMemoryStateStore implements StateStore {
     const known = new Set(this._coordinator.rules.map((r: Rule) => r.id));
     const unknown = binding.rules.filter((r) => !known.has(r.id)).map((r) => r.id);
     if (unknown.length > 0) {
-      diag.warn(`secmon in-memory store: rules unknown to the first attached engine are not shared: ${unknown.join(', ')}`);
+      diag.warn(
+        `secmon in-memory store: rules unknown to the first attached engine are not shared: ${unknown.join(', ')}`,
+      );
     }
   }
 

@@ -1,6 +1,12 @@
 import { ATTR_CLIENT_ADDRESS, EVENTS } from '@secmon/semconv';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ActionDispatcher, defineRule, SecurityRulesProcessor, WebhookAction, type Alert } from '../../src/index.js';
+import {
+  ActionDispatcher,
+  defineRule,
+  SecurityRulesProcessor,
+  WebhookAction,
+  type Alert,
+} from '../../src/index.js';
 import { makeAlert } from '../support/alerts.js';
 import { startHttpServer } from '../support/httpServer.js';
 import { createPipeline } from '../support/pipeline.js';
@@ -32,8 +38,21 @@ describe('ActionDispatcher', () => {
     it('should deliver an alert from the processor to a real webhook endpoint', async () => {
       const s = await server();
       const alerts: Alert[] = [];
-      const p = createPipeline((o) => new SecurityRulesProcessor({ ...o, rules: [rule], actions: [new WebhookAction({ url: s.url })], onAlert: (a) => alerts.push(a) }));
-      for (let i = 0; i < 3; i++) p.emitInSpan(EVENTS.AUTHN_LOGIN_FAIL, { [ATTR_CLIENT_ADDRESS]: '203.0.113.7' }, 1_760_000_000_000 + i);
+      const p = createPipeline(
+        (o) =>
+          new SecurityRulesProcessor({
+            ...o,
+            rules: [rule],
+            actions: [new WebhookAction({ url: s.url })],
+            onAlert: (a) => alerts.push(a),
+          }),
+      );
+      for (let i = 0; i < 3; i++)
+        p.emitInSpan(
+          EVENTS.AUTHN_LOGIN_FAIL,
+          { [ATTR_CLIENT_ADDRESS]: '203.0.113.7' },
+          1_760_000_000_000 + i,
+        );
       await p.processor.forceFlush();
       expect(s.requests).toHaveLength(1);
       expect(JSON.parse(s.requests[0]!.body).alert.id).toBe(alerts[0]!.id);
@@ -42,7 +61,11 @@ describe('ActionDispatcher', () => {
 
     it('should retry with backoff until a failing server recovers, without losing the alert', async () => {
       const s = await server((n) => ({ status: n < 2 ? 500 : 200 }));
-      const d = new ActionDispatcher({ actions: [new WebhookAction({ url: s.url })], retryBaseMillis: 10, maxAttempts: 5 });
+      const d = new ActionDispatcher({
+        actions: [new WebhookAction({ url: s.url })],
+        retryBaseMillis: 10,
+        maxAttempts: 5,
+      });
       const alert = makeAlert();
       d.enqueue(alert);
       await d.flush();
@@ -65,11 +88,19 @@ describe('ActionDispatcher', () => {
             onAlert: (a) => alerts.push(a),
           }),
       );
-      for (let i = 0; i < 3; i++) p.emitInSpan(EVENTS.AUTHN_LOGIN_FAIL, { [ATTR_CLIENT_ADDRESS]: '203.0.113.7' }, 1_760_000_000_000 + i);
+      for (let i = 0; i < 3; i++)
+        p.emitInSpan(
+          EVENTS.AUTHN_LOGIN_FAIL,
+          { [ATTR_CLIENT_ADDRESS]: '203.0.113.7' },
+          1_760_000_000_000 + i,
+        );
       await s.waitForRequests(1);
       // The first delivery is hanging right now; the application keeps emitting, every record is processed.
-      for (let i = 0; i < 100; i++) p.logger.emit({ eventName: EVENTS.AUTHN_LOGIN_SUCCESS, attributes: { 'user.id': `u${i}` } });
-      expect(p.logExporter.getFinishedLogRecords().filter((r) => r.eventName === EVENTS.AUTHN_LOGIN_SUCCESS)).toHaveLength(100);
+      for (let i = 0; i < 100; i++)
+        p.logger.emit({ eventName: EVENTS.AUTHN_LOGIN_SUCCESS, attributes: { 'user.id': `u${i}` } });
+      expect(
+        p.logExporter.getFinishedLogRecords().filter((r) => r.eventName === EVENTS.AUTHN_LOGIN_SUCCESS),
+      ).toHaveLength(100);
       expect(s.requests).toHaveLength(1);
       await p.processor.forceFlush();
       expect(s.requests).toHaveLength(2);
@@ -81,7 +112,10 @@ describe('ActionDispatcher', () => {
       const failing = await server(() => ({ status: 500 }));
       const rejecting = await server(() => ({ status: 404 }));
       const d = new ActionDispatcher({
-        actions: [new WebhookAction({ url: failing.url, name: 'failing' }), new WebhookAction({ url: rejecting.url, name: 'rejecting' })],
+        actions: [
+          new WebhookAction({ url: failing.url, name: 'failing' }),
+          new WebhookAction({ url: rejecting.url, name: 'rejecting' }),
+        ],
         retryBaseMillis: 5,
         maxAttempts: 3,
       });
@@ -94,7 +128,12 @@ describe('ActionDispatcher', () => {
 
     it('should drop and count deliveries beyond the queue bound', async () => {
       const s = await server(() => 'hang');
-      const d = new ActionDispatcher({ actions: [new WebhookAction({ url: s.url })], maxQueueSize: 2, concurrency: 1, timeoutMillis: 60_000 });
+      const d = new ActionDispatcher({
+        actions: [new WebhookAction({ url: s.url })],
+        maxQueueSize: 2,
+        concurrency: 1,
+        timeoutMillis: 60_000,
+      });
       for (let i = 0; i < 5; i++) d.enqueue(makeAlert());
       expect(d.stats()).toMatchObject({ dropped: 3, pending: 2 });
       await s.close();

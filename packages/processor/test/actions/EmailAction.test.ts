@@ -26,7 +26,9 @@ describe.skipIf(skipReason !== undefined)('EmailAction', () => {
       await action.send(alert, new AbortController().signal);
       action.close();
       const [mail] = await smtp.waitForMessages(1);
-      expect(mail!.headers['subject']).toBe('[secmon] [HIGH] Brute force from one client address (client.address=203.0.113.7)');
+      expect(mail!.headers['subject']).toBe(
+        '[secmon] [HIGH] Brute force from one client address (client.address=203.0.113.7)',
+      );
       expect(mail!.headers['from']).toBe('secmon@shop.example');
       expect(mail!.headers['to']).toBe('soc@shop.example, oncall@shop.example');
       expect(mail!.headers['x-secmon-alert-id']).toBe(alert.id);
@@ -38,7 +40,11 @@ describe.skipIf(skipReason !== undefined)('EmailAction', () => {
     });
 
     it('should keep CR/LF from event data out of the subject (no header injection)', async () => {
-      const action = new EmailAction({ smtp: { host: '127.0.0.1', port: smtp.port }, from: 'secmon@shop.example', to: 'soc@shop.example' });
+      const action = new EmailAction({
+        smtp: { host: '127.0.0.1', port: smtp.port },
+        from: 'secmon@shop.example',
+        to: 'soc@shop.example',
+      });
       await action.send(makeAlert('1.2.3.4\r\nBcc: victim@evil.example'), new AbortController().signal);
       action.close();
       const mails = await smtp.waitForMessages(2);
@@ -48,7 +54,11 @@ describe.skipIf(skipReason !== undefined)('EmailAction', () => {
     });
 
     it('should retry while the SMTP server is unreachable and give up after the budget', async () => {
-      const action = new EmailAction({ smtp: { host: '127.0.0.1', port: 1, timeoutMillis: 500 }, from: 'a@b.example', to: 'c@d.example' });
+      const action = new EmailAction({
+        smtp: { host: '127.0.0.1', port: 1, timeoutMillis: 500 },
+        from: 'a@b.example',
+        to: 'c@d.example',
+      });
       const d = new ActionDispatcher({ actions: [action], maxAttempts: 2, retryBaseMillis: 5 });
       d.enqueue(makeAlert());
       await d.flush();

@@ -19,21 +19,33 @@ describe('WebhookAction', () => {
     it('should POST the alert as JSON with the configured headers', async () => {
       const s = await server();
       const alert = makeAlert();
-      await new WebhookAction({ url: s.url, headers: { authorization: 'Bearer t0ken' } }).send(alert, new AbortController().signal);
+      await new WebhookAction({ url: s.url, headers: { authorization: 'Bearer t0ken' } }).send(
+        alert,
+        new AbortController().signal,
+      );
       expect(s.requests).toHaveLength(1);
       const r = s.requests[0]!;
       expect(r.method).toBe('POST');
       expect(r.path).toBe('/hook');
       expect(r.headers['content-type']).toBe('application/json');
       expect(r.headers['authorization']).toBe('Bearer t0ken');
-      expect(JSON.parse(r.body)).toEqual({ schema: 'secmon.alert/v1', alert: JSON.parse(JSON.stringify(alert)) });
+      expect(JSON.parse(r.body)).toEqual({
+        schema: 'secmon.alert/v1',
+        alert: JSON.parse(JSON.stringify(alert)),
+      });
     });
 
     it('should reject non-2xx statuses, retryable only for 5xx/408/429', async () => {
       const s = await server((n) => ({ status: n === 0 ? 503 : 400 }));
       const action = new WebhookAction({ url: s.url });
-      await expect(action.send(makeAlert(), new AbortController().signal)).rejects.toMatchObject({ code: 'ACTION_FAILED', retryable: true });
-      await expect(action.send(makeAlert(), new AbortController().signal)).rejects.toMatchObject({ code: 'ACTION_REJECTED', retryable: false });
+      await expect(action.send(makeAlert(), new AbortController().signal)).rejects.toMatchObject({
+        code: 'ACTION_FAILED',
+        retryable: true,
+      });
+      await expect(action.send(makeAlert(), new AbortController().signal)).rejects.toMatchObject({
+        code: 'ACTION_REJECTED',
+        retryable: false,
+      });
     });
   });
 });

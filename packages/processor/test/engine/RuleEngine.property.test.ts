@@ -29,9 +29,19 @@ function timeForm(tMicros: number, i: number): bigint | string | number | readon
 }
 
 /** A stream in arrival order: times drift forward, sometimes step back (within or beyond the tolerance). */
-const streamArb = (n: number, makeEvent: (group: string, t: number, i: number) => fc.Arbitrary<OEvent>, groups = ['g1', 'g2', 'g3'], minStep = -8, maxStep = 10) =>
+const streamArb = (
+  n: number,
+  makeEvent: (group: string, t: number, i: number) => fc.Arbitrary<OEvent>,
+  groups = ['g1', 'g2', 'g3'],
+  minStep = -8,
+  maxStep = 10,
+) =>
   fc
-    .array(fc.tuple(fc.constantFrom(...groups), fc.integer({ min: minStep, max: maxStep })), { minLength: 1, maxLength: n, size: 'max' })
+    .array(fc.tuple(fc.constantFrom(...groups), fc.integer({ min: minStep, max: maxStep })), {
+      minLength: 1,
+      maxLength: n,
+      size: 'max',
+    })
     .chain((steps) => {
       let t = 100;
       const events = steps.map(([group, d], i) => {
@@ -106,7 +116,9 @@ const valueCountScenario: fc.Arbitrary<Scenario> = fc
   .record({ N: fc.integer({ min: 1, max: 4 }), F: fc.integer({ min: 1, max: 2 }), ...common })
   .chain((r) =>
     streamArb(60, (group, t) =>
-      fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), { minLength: r.F, maxLength: r.F }).map((values) => ({ group, t, name: 'e.v', values })),
+      fc
+        .array(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), { minLength: r.F, maxLength: r.F })
+        .map((values) => ({ group, t, name: 'e.v', values })),
     ).map((stream) => ({
       rule: { type: 'value_count' as const, N: r.N, W: r.W, tol: r.tol, suppress: r.suppress, fields: r.F },
       definition: {
@@ -136,26 +148,34 @@ const temporalScenario: fc.Arbitrary<Scenario> = fc
   .chain((r) =>
     streamArb(
       40,
-      (group, t) => fc.integer({ min: 0, max: r.counts.length - 1 }).map((step) => ({ group, t, name: `e.s${step}`, step })),
+      (group, t) =>
+        fc
+          .integer({ min: 0, max: r.counts.length - 1 })
+          .map((step) => ({ group, t, name: `e.s${step}`, step })),
       ['g1', 'g2'],
       -3,
       5,
-    ).map(
-      (stream) => ({
-        rule: { type: 'temporal_ordered' as const, N: 0, W: r.W, tol: r.tol, suppress: r.suppress, stepCounts: r.counts },
-        definition: {
-          id: 'p.temporal',
-          title: 'temporal',
-          type: 'temporal_ordered' as const,
-          events: r.counts.map((count, k) => ({ event: `e.s${k}`, count })),
-          groupBy: ['g'],
-          timespan: r.W,
-          severity: 'high' as const,
-          ...(r.suppress > 0 ? { suppress: r.suppress } : {}),
-        },
-        stream,
-      }),
-    ),
+    ).map((stream) => ({
+      rule: {
+        type: 'temporal_ordered' as const,
+        N: 0,
+        W: r.W,
+        tol: r.tol,
+        suppress: r.suppress,
+        stepCounts: r.counts,
+      },
+      definition: {
+        id: 'p.temporal',
+        title: 'temporal',
+        type: 'temporal_ordered' as const,
+        events: r.counts.map((count, k) => ({ event: `e.s${k}`, count })),
+        groupBy: ['g'],
+        timespan: r.W,
+        severity: 'high' as const,
+        ...(r.suppress > 0 ? { suppress: r.suppress } : {}),
+      },
+      stream,
+    })),
   );
 
 describe('RuleEngine', () => {
@@ -196,7 +216,9 @@ describe('oracle scenarios', () => {
       const alerts = samples.map(oracleAlerts);
       expect(alerts.filter((a) => a.length > 0).length).toBeGreaterThan(200);
       expect(alerts.filter((a) => a.some((x) => x.suppressedCount > 0)).length).toBeGreaterThan(0);
-      expect(samples.filter((s) => s.stream.some((e, i) => i > 0 && e.t < s.stream[i - 1]!.t)).length).toBeGreaterThan(300);
+      expect(
+        samples.filter((s) => s.stream.some((e, i) => i > 0 && e.t < s.stream[i - 1]!.t)).length,
+      ).toBeGreaterThan(300);
     }
   });
 });

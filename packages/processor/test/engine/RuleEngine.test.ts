@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { oracle, type OEvent } from '../support/oracle.js';
-import { DEFAULT_RULE_ENGINE_CONFIG, defineRule, NoopStateStore, RuleEngine, type Alert, type RuleDefinition } from '../../src/index.js';
+import {
+  DEFAULT_RULE_ENGINE_CONFIG,
+  defineRule,
+  NoopStateStore,
+  RuleEngine,
+  type Alert,
+  type RuleDefinition,
+} from '../../src/index.js';
 
 const T0 = 1_760_000_000_000;
 const ns = (ms: number) => BigInt(ms) * 1_000_000n;
@@ -47,7 +54,11 @@ describe('RuleEngine', () => {
   describe('process', () => {
     it('should return the same empty array, and keep no state, for events no rule wants', () => {
       const e = new RuleEngine({ rules: [countRule()] });
-      const a = e.process({ eventName: 'other', timeUnixNano: ns(T0), attributes: { 'client.address': 'x' } });
+      const a = e.process({
+        eventName: 'other',
+        timeUnixNano: ns(T0),
+        attributes: { 'client.address': 'x' },
+      });
       const b = e.process({ eventName: 'other2', timeUnixNano: ns(T0), attributes: {} });
       expect(a).toBe(b);
       expect(e.stats()).toMatchObject({ eventsEvaluated: 0, groups: 0 });
@@ -58,10 +69,16 @@ describe('RuleEngine', () => {
       const attrs = { 'client.address': 'x' };
       e.process({ eventName: 'e', timeUnixNano: ns(T0), attributes: attrs });
       e.process({ eventName: 'e', timeUnixNano: `${T0 + 1}000000`, attributes: attrs });
-      const [alert] = e.process({ eventName: 'e', timeUnixNano: [Math.floor((T0 + 2) / 1000), ((T0 + 2) % 1000) * 1e6], attributes: attrs });
+      const [alert] = e.process({
+        eventName: 'e',
+        timeUnixNano: [Math.floor((T0 + 2) / 1000), ((T0 + 2) % 1000) * 1e6],
+        attributes: attrs,
+      });
       expect(alert?.firstSeenUnixNano).toBe(`${T0}000000`);
       expect(alert?.lastSeenUnixNano).toBe(`${T0 + 2}000000`);
-      const [a2] = [0, 1, 2].flatMap((i) => [...e.process({ eventName: 'e', timeUnixNano: (T0 + 10 + i) * 1e6, attributes: attrs })]);
+      const [a2] = [0, 1, 2].flatMap((i) => [
+        ...e.process({ eventName: 'e', timeUnixNano: (T0 + 10 + i) * 1e6, attributes: attrs }),
+      ]);
       expect(a2?.count).toBe(3);
     });
 
@@ -83,7 +100,8 @@ describe('RuleEngine', () => {
 
     it('should carry the number of suppressed detections into the next alert', () => {
       const e = new RuleEngine({ rules: [countRule({ condition: { gte: 1 }, suppress: '10s' })] });
-      const at = (ms: number) => e.process({ eventName: 'e', timeUnixNano: ns(T0 + ms), attributes: { 'client.address': 'x' } });
+      const at = (ms: number) =>
+        e.process({ eventName: 'e', timeUnixNano: ns(T0 + ms), attributes: { 'client.address': 'x' } });
       expect(at(0)).toHaveLength(1);
       expect(at(1000)).toHaveLength(0);
       expect(at(9999)).toHaveLength(0);
@@ -94,8 +112,15 @@ describe('RuleEngine', () => {
     });
 
     it('should group by several keys and fall back to resource attributes', () => {
-      const e = new RuleEngine({ rules: [countRule({ groupBy: ['service.name', 'user.id'], condition: { gte: 1 } })] });
-      const [a] = e.process({ eventName: 'e', timeUnixNano: ns(T0), attributes: { 'user.id': 'u-1' }, resource: { 'service.name': 'shop' } });
+      const e = new RuleEngine({
+        rules: [countRule({ groupBy: ['service.name', 'user.id'], condition: { gte: 1 } })],
+      });
+      const [a] = e.process({
+        eventName: 'e',
+        timeUnixNano: ns(T0),
+        attributes: { 'user.id': 'u-1' },
+        resource: { 'service.name': 'shop' },
+      });
       expect(a?.group).toEqual({ 'service.name': 'shop', 'user.id': 'u-1' });
       expect(a?.groupKey).toBe('service.name=shop|user.id=u-1');
     });
@@ -128,7 +153,8 @@ describe('RuleEngine', () => {
         'secmon.payment.amount': 1.5,
         'url.path': '/admin/users',
       };
-      const fire = (attrs: Record<string, unknown>) => e.process({ eventName: 'e', timeUnixNano: ns(T0), attributes: attrs }).length;
+      const fire = (attrs: Record<string, unknown>) =>
+        e.process({ eventName: 'e', timeUnixNano: ns(T0), attributes: attrs }).length;
       expect(fire(base)).toBe(1);
       expect(fire({ ...base, 'http.response.status_code': 403 })).toBe(0);
       expect(fire({ ...base, 'error.type': 'other' })).toBe(0);
@@ -143,7 +169,11 @@ describe('RuleEngine', () => {
       const e = new RuleEngine({ rules: [countRule({ condition: { gte: 10 } })], maxEvidence: 3 });
       let alert: Alert | undefined;
       for (let i = 0; i < 10; i++) {
-        [alert] = e.process({ eventName: 'e', timeUnixNano: ns(T0 + i), attributes: { 'client.address': 'x', 'log.record.uid': `u${i}` } });
+        [alert] = e.process({
+          eventName: 'e',
+          timeUnixNano: ns(T0 + i),
+          attributes: { 'client.address': 'x', 'log.record.uid': `u${i}` },
+        });
       }
       expect(alert?.evidenceCount).toBe(10);
       expect(alert?.evidence.map((x) => x.recordUid)).toEqual(['u0', 'u8', 'u9']);
@@ -157,20 +187,34 @@ describe('RuleEngine', () => {
           throw new Error('boom');
         },
       });
-      expect(() => e.process({ eventName: 'e', timeUnixNano: ns(T0), attributes: { 'client.address': 'x' } })).not.toThrow();
+      expect(() =>
+        e.process({ eventName: 'e', timeUnixNano: ns(T0), attributes: { 'client.address': 'x' } }),
+      ).not.toThrow();
       expect(e.stats()).toMatchObject({ alerts: 1, ruleErrors: 1 });
     });
   });
 
   describe('event_count state', () => {
-    it('should stay exact, evidence included, when an out-of-order burst outgrows a group\'s slot', () => {
+    it("should stay exact, evidence included, when an out-of-order burst outgrows a group's slot", () => {
       // A group's slot holds `threshold` times; the fourth time held here moves the group to the general layout.
       const e = new RuleEngine({ rules: [countRule()], outOfOrderToleranceMillis: 120_000 });
-      const at = (s: number) => ({ eventName: 'e', timeUnixNano: ns(T0 + s * 1000), attributes: { 'client.address': 'x' }, traceId: 'a'.repeat(32), spanId: `${s}`.padStart(16, '0') });
+      const at = (s: number) => ({
+        eventName: 'e',
+        timeUnixNano: ns(T0 + s * 1000),
+        attributes: { 'client.address': 'x' },
+        traceId: 'a'.repeat(32),
+        spanId: `${s}`.padStart(16, '0'),
+      });
       const alerts = [100, 10, 200, 150, 95].flatMap((s) => [...e.process(at(s))]);
       expect(alerts).toHaveLength(1);
-      expect(alerts[0]).toMatchObject({ count: 3, firstSeenUnixNano: `${T0 + 95_000}000000`, lastSeenUnixNano: `${T0 + 150_000}000000` });
-      expect(alerts[0]!.evidence.map((x) => x.spanId)).toEqual(['95', '100', '150'].map((s) => s.padStart(16, '0')));
+      expect(alerts[0]).toMatchObject({
+        count: 3,
+        firstSeenUnixNano: `${T0 + 95_000}000000`,
+        lastSeenUnixNano: `${T0 + 150_000}000000`,
+      });
+      expect(alerts[0]!.evidence.map((x) => x.spanId)).toEqual(
+        ['95', '100', '150'].map((s) => s.padStart(16, '0')),
+      );
       // Reset after the alert: the group counts again from fresh events.
       expect([300, 301, 302].flatMap((s) => [...e.process(at(s))])).toHaveLength(1);
     });
@@ -179,7 +223,8 @@ describe('RuleEngine', () => {
   describe('memory bounds', () => {
     it('should keep at most maxGroupsPerRule groups under a flood of distinct keys, counting evictions', () => {
       const e = new RuleEngine({ rules: [countRule()], maxGroupsPerRule: 100 });
-      for (let i = 0; i < 10_000; i++) e.process({ eventName: 'e', timeUnixNano: ns(T0 + i), attributes: { 'client.address': `k${i}` } });
+      for (let i = 0; i < 10_000; i++)
+        e.process({ eventName: 'e', timeUnixNano: ns(T0 + i), attributes: { 'client.address': `k${i}` } });
       expect(e.stats()).toMatchObject({ groups: 100, evictions: 9_900 });
     });
 
@@ -188,17 +233,38 @@ describe('RuleEngine', () => {
       const alerts: Alert[] = [];
       let t = T0;
       for (let round = 0; round < 5; round++) {
-        alerts.push(...e.process({ eventName: 'e', timeUnixNano: ns(t++), attributes: { 'client.address': 'attacker' } }));
-        for (let i = 0; i < 60; i++) e.process({ eventName: 'e', timeUnixNano: ns(t++), attributes: { 'client.address': `spoof-${round}-${i}` } });
+        alerts.push(
+          ...e.process({
+            eventName: 'e',
+            timeUnixNano: ns(t++),
+            attributes: { 'client.address': 'attacker' },
+          }),
+        );
+        for (let i = 0; i < 60; i++)
+          e.process({
+            eventName: 'e',
+            timeUnixNano: ns(t++),
+            attributes: { 'client.address': `spoof-${round}-${i}` },
+          });
       }
       expect(alerts.map((a) => a.group['client.address'])).toEqual(['attacker']);
       expect(e.stats().evictions).toBeGreaterThan(0);
     });
 
     it('should cap distinct values per group (value_count)', () => {
-      const rule = defineRule({ id: 'v', title: 'V', type: 'value_count', match: { event: 'e' }, field: 'user.hash', timespan: '1h', condition: { gte: 1000 }, severity: 'low' });
+      const rule = defineRule({
+        id: 'v',
+        title: 'V',
+        type: 'value_count',
+        match: { event: 'e' },
+        field: 'user.hash',
+        timespan: '1h',
+        condition: { gte: 1000 },
+        severity: 'low',
+      });
       const e = new RuleEngine({ rules: [rule], maxDistinctValuesPerGroup: 50 });
-      for (let i = 0; i < 500; i++) e.process({ eventName: 'e', timeUnixNano: ns(T0 + i), attributes: { 'user.hash': `h${i}` } });
+      for (let i = 0; i < 500; i++)
+        e.process({ eventName: 'e', timeUnixNano: ns(T0 + i), attributes: { 'user.hash': `h${i}` } });
       expect(e.stats().evictions).toBe(450);
     });
   });
@@ -206,9 +272,23 @@ describe('RuleEngine', () => {
   describe('applyObservation', () => {
     it('should apply a pre-matched observation as the merged-stream coordinator does', () => {
       const e = new RuleEngine({ rules: [countRule({ condition: { gte: 2 } })] });
-      const obs = { ruleId: 'r.count', groupKey: 'x', groupValues: ['x'], eventName: 'e', values: [], step: -1 };
+      const obs = {
+        ruleId: 'r.count',
+        groupKey: 'x',
+        groupValues: ['x'],
+        eventName: 'e',
+        values: [],
+        step: -1,
+      };
       expect(e.applyObservation({ ...obs, timeUnixMicros: T0 * 1000 })).toBeUndefined();
-      expect(e.applyObservation({ ...obs, timeUnixMicros: T0 * 1000 + 1, traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) })).toMatchObject({
+      expect(
+        e.applyObservation({
+          ...obs,
+          timeUnixMicros: T0 * 1000 + 1,
+          traceId: 'a'.repeat(32),
+          spanId: 'b'.repeat(16),
+        }),
+      ).toMatchObject({
         count: 2,
         group: { 'client.address': 'x' },
       });
@@ -219,7 +299,16 @@ describe('RuleEngine', () => {
 
 describe('RuleEngine value_count with many distinct values', () => {
   it('should count exactly beyond the indexed-set threshold, across resets', () => {
-    const rule = defineRule({ id: 'v.many', title: 'Many', type: 'value_count', match: { event: 'e' }, field: 'u', timespan: '1h', condition: { gte: 40 }, severity: 'low' });
+    const rule = defineRule({
+      id: 'v.many',
+      title: 'Many',
+      type: 'value_count',
+      match: { event: 'e' },
+      field: 'u',
+      timespan: '1h',
+      condition: { gte: 40 },
+      severity: 'low',
+    });
     const e = new RuleEngine({ rules: [rule] });
     const got: [number, number][] = [];
     const stream: OEvent[] = [];
@@ -228,10 +317,14 @@ describe('RuleEngine value_count with many distinct values', () => {
         // Repeats interleaved with new values; 40 distinct values complete a window.
         const t = T0 + round * 1000 + i;
         stream.push({ group: '', t: t * 1000, name: 'e', values: [`u${i % 45}`] });
-        for (const a of e.process({ eventName: 'e', timeUnixNano: ns(t), attributes: { u: `u${i % 45}` } })) got.push([stream.length - 1, a.count]);
+        for (const a of e.process({ eventName: 'e', timeUnixNano: ns(t), attributes: { u: `u${i % 45}` } }))
+          got.push([stream.length - 1, a.count]);
       }
     }
-    const expected = oracle({ type: 'value_count', N: 40, W: 3_600_000_000, tol: 10_000_000, suppress: 0, fields: 1 }, stream);
+    const expected = oracle(
+      { type: 'value_count', N: 40, W: 3_600_000_000, tol: 10_000_000, suppress: 0, fields: 1 },
+      stream,
+    );
     expect(got).toEqual(expected.map((a) => [a.arrival, a.count]));
     expect(got).toHaveLength(3);
   });

@@ -9,7 +9,13 @@ describe('resourceAttributes', () => {
   it('should read the attributes known so far while async detectors are pending, without the SDK diag error', async () => {
     const errors: string[] = [];
     diag.setLogger(
-      { error: (m) => errors.push(m), warn: () => undefined, info: () => undefined, debug: () => undefined, verbose: () => undefined },
+      {
+        error: (m) => errors.push(m),
+        warn: () => undefined,
+        info: () => undefined,
+        debug: () => undefined,
+        verbose: () => undefined,
+      },
       DiagLogLevel.ALL,
     );
     let settle: (v: string) => void = () => undefined;

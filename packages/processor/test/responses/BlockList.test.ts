@@ -35,7 +35,13 @@ describe('BlockList', () => {
     it('should block the client of a block_client alert for the response duration', () => {
       const b = new BlockList({ clock: { now: () => 0 } });
       const alert = makeAlert('198.51.100.9');
-      expect(b.applyAlert(alert)).toMatchObject({ kind: 'client', value: '198.51.100.9', expiresAtMillis: 15 * 60_000, ruleId: 'test.brute_force', alertId: alert.id });
+      expect(b.applyAlert(alert)).toMatchObject({
+        kind: 'client',
+        value: '198.51.100.9',
+        expiresAtMillis: 15 * 60_000,
+        ruleId: 'test.brute_force',
+        alertId: alert.id,
+      });
     });
   });
 });

@@ -2,7 +2,13 @@ import type { AddressInfo } from 'node:net';
 import { ATTR_CLIENT_ADDRESS, EVENTS } from '@secmon/semconv';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BlockList, blockListMiddleware, defineRule, SecurityRulesProcessor, DEFAULT_RULES } from '../../src/index.js';
+import {
+  BlockList,
+  blockListMiddleware,
+  defineRule,
+  SecurityRulesProcessor,
+  DEFAULT_RULES,
+} from '../../src/index.js';
 import { createPipeline } from '../support/pipeline.js';
 
 const closers: (() => Promise<void>)[] = [];
@@ -89,7 +95,12 @@ describe('blockListMiddleware', () => {
     const blockList = new BlockList();
     const p = createPipeline((o) => new SecurityRulesProcessor({ ...o, rules: [] }));
     const app = express();
-    app.use(blockListMiddleware(blockList, { loggerProvider: p.loggerProvider, userId: (req) => req.get('x-user') }));
+    app.use(
+      blockListMiddleware(blockList, {
+        loggerProvider: p.loggerProvider,
+        userId: (req) => req.get('x-user'),
+      }),
+    );
     app.get('/', (_req, res) => {
       res.send('ok');
     });
@@ -122,13 +133,19 @@ describe('blockListMiddleware', () => {
           rules: [rule],
           blockList,
           onAlert: (alert, response) =>
-            responses.push(`${alert.rule.id} -> ${response.block?.kind} ${response.block?.value} ${response.block?.ruleId}`),
+            responses.push(
+              `${alert.rule.id} -> ${response.block?.kind} ${response.block?.value} ${response.block?.ruleId}`,
+            ),
         }),
     );
     const app = express();
     app.use(blockListMiddleware(blockList, { loggerProvider: p.loggerProvider }));
     app.post('/login', (req, res) => {
-      p.logger.emit({ eventName: EVENTS.AUTHN_LOGIN_FAIL, severityNumber: 13, attributes: { [ATTR_CLIENT_ADDRESS]: req.ip ?? '' } });
+      p.logger.emit({
+        eventName: EVENTS.AUTHN_LOGIN_FAIL,
+        severityNumber: 13,
+        attributes: { [ATTR_CLIENT_ADDRESS]: req.ip ?? '' },
+      });
       res.status(401).send('no');
     });
     const base = await listen(app);

@@ -38,7 +38,12 @@ describe('parseRules', () => {
       source: { file: 'rules.yaml', line: 3 },
       enabled: true,
     });
-    expect(rules[0]!.match.where.map((w) => w.key)).toEqual(['error.type', 'http.response.status_code', 'user_agent.original', 'secmon.authn.mfa']);
+    expect(rules[0]!.match.where.map((w) => w.key)).toEqual([
+      'error.type',
+      'http.response.status_code',
+      'user_agent.original',
+      'secmon.authn.mfa',
+    ]);
     expect(rules[0]!.definition.groupBy).toEqual(['client.address']);
   });
 
@@ -85,7 +90,13 @@ describe('parseRules', () => {
       'rules/app.yaml:16:5 rule #3 field "id": is required',
       'rules/app.yaml:18:13 rule #3 field "events": temporal_ordered needs an ordered list of at least two steps ({ event, where?, count? })',
     ]);
-    expect(errors[0]).toMatchObject({ source: 'rules/app.yaml', line: 12, ruleId: 'app.bad', ruleIndex: 1, field: 'group_by' });
+    expect(errors[0]).toMatchObject({
+      source: 'rules/app.yaml',
+      line: 12,
+      ruleId: 'app.bad',
+      ruleIndex: 1,
+      field: 'group_by',
+    });
   });
 
   it('should report YAML syntax errors and duplicate ids with their lines', () => {
@@ -96,11 +107,15 @@ describe('parseRules', () => {
     const dup = `- { id: a, title: A, type: event_count, match: { event: x }, timespan: 1m, severity: low }\n- { id: a, title: A2, type: event_count, match: { event: x }, timespan: 1m, severity: low }\n`;
     const r = parseRules(dup, { source: 'd.yaml' });
     expect(r.rules).toHaveLength(1);
-    expect(formatRuleError(r.errors[0]!)).toBe('d.yaml:2:9 rule "a" field "id": duplicate rule id (also rule #1)');
+    expect(formatRuleError(r.errors[0]!)).toBe(
+      'd.yaml:2:9 rule "a" field "id": duplicate rule id (also rule #1)',
+    );
   });
 
   it('should refuse rules on secmon.alert (alerts are never fed back into the rules)', () => {
-    const r = parseRules(`- { id: a, title: A, type: event_count, match: { event: secmon.alert }, timespan: 1m, severity: low }\n`);
+    const r = parseRules(
+      `- { id: a, title: A, type: event_count, match: { event: secmon.alert }, timespan: 1m, severity: low }\n`,
+    );
     expect(r.errors[0]?.message).toContain('never fed back');
   });
 

@@ -26,13 +26,26 @@ describe('InMemoryStateStore', () => {
     const store = new InMemoryStateStore();
     const f = fleet(store);
     for (let i = 0; i < 12; i++) {
-      f[i % 3]!.engine.process({ eventName: 'login_fail', timeUnixNano: BigInt(T0 + i * 1000) * 1_000_000n, attributes: { 'client.address': 'attacker' } });
-      f[i % 3]!.engine.process({ eventName: 'login_fail', timeUnixNano: BigInt(T0 + i * 1000) * 1_000_000n, attributes: { 'client.address': `user-${i}` } });
+      f[i % 3]!.engine.process({
+        eventName: 'login_fail',
+        timeUnixNano: BigInt(T0 + i * 1000) * 1_000_000n,
+        attributes: { 'client.address': 'attacker' },
+      });
+      f[i % 3]!.engine.process({
+        eventName: 'login_fail',
+        timeUnixNano: BigInt(T0 + i * 1000) * 1_000_000n,
+        attributes: { 'client.address': `user-${i}` },
+      });
     }
     await store.forceFlush();
     const all = f.flatMap((x) => x.alerts);
     expect(all).toHaveLength(1);
-    expect(all[0]).toMatchObject({ origin: 'shared', count: 10, group: { 'client.address': 'attacker' }, degraded: false });
+    expect(all[0]).toMatchObject({
+      origin: 'shared',
+      count: 10,
+      group: { 'client.address': 'attacker' },
+      degraded: false,
+    });
     // No instance saw 10 events: every local detection would have needed the others.
     expect(f.reduce((n, x) => n + x.engine.stats().deferredToStore, 0)).toBe(0);
   });
@@ -45,7 +58,11 @@ describe('InMemoryStateStore', () => {
     let seed = 7;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 2000; i++) {
-      const ev = { eventName: 'login_fail', timeUnixNano: BigInt(T0 + i * 200) * 1_000_000n, attributes: { 'client.address': `c${Math.floor(rnd() * 5)}` } };
+      const ev = {
+        eventName: 'login_fail',
+        timeUnixNano: BigInt(T0 + i * 200) * 1_000_000n,
+        attributes: { 'client.address': `c${Math.floor(rnd() * 5)}` },
+      };
       f[Math.floor(rnd() * 4)]!.engine.process(ev);
       reference.process(ev);
     }
@@ -60,14 +77,24 @@ describe('InMemoryStateStore', () => {
     const store = new InMemoryStateStore();
     const [a] = fleet(store, 1);
     store.setAvailable(false);
-    for (let i = 0; i < 10; i++) a!.engine.process({ eventName: 'login_fail', timeUnixNano: BigInt(T0 + i) * 1_000_000n, attributes: { 'client.address': 'x' } });
+    for (let i = 0; i < 10; i++)
+      a!.engine.process({
+        eventName: 'login_fail',
+        timeUnixNano: BigInt(T0 + i) * 1_000_000n,
+        attributes: { 'client.address': 'x' },
+      });
     expect(a!.alerts).toHaveLength(1);
     expect(a!.alerts[0]).toMatchObject({ degraded: true, origin: 'local' });
     expect(a!.engine.stats().degradedAlerts).toBe(1);
     expect(store.stats().dropped).toBe(10);
 
     store.setAvailable(true);
-    for (let i = 0; i < 10; i++) a!.engine.process({ eventName: 'login_fail', timeUnixNano: BigInt(T0 + 100 + i) * 1_000_000n, attributes: { 'client.address': 'x' } });
+    for (let i = 0; i < 10; i++)
+      a!.engine.process({
+        eventName: 'login_fail',
+        timeUnixNano: BigInt(T0 + 100 + i) * 1_000_000n,
+        attributes: { 'client.address': 'x' },
+      });
     await store.forceFlush();
     expect(a!.alerts.map((x) => [x.origin, x.degraded])).toEqual([
       ['local', true],
@@ -79,7 +106,12 @@ describe('InMemoryStateStore', () => {
   it('should drop and count observations beyond its queue bound', () => {
     const store = new InMemoryStateStore({ maxQueueSize: 5 });
     const [a] = fleet(store, 1);
-    for (let i = 0; i < 8; i++) a!.engine.process({ eventName: 'login_fail', timeUnixNano: BigInt(T0 + i) * 1_000_000n, attributes: { 'client.address': 'x' } });
+    for (let i = 0; i < 8; i++)
+      a!.engine.process({
+        eventName: 'login_fail',
+        timeUnixNano: BigInt(T0 + i) * 1_000_000n,
+        attributes: { 'client.address': 'x' },
+      });
     expect(store.stats()).toMatchObject({ queued: 5, dropped: 3 });
   });
 });

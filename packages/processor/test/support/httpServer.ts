@@ -21,7 +21,12 @@ export async function startHttpServer(behaviour: Behaviour = () => ({ status: 20
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const r: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const r: ReceivedRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       const n = requests.length;
       requests.push(r);
       for (const w of waiters.filter((x) => requests.length >= x.count)) {

@@ -55,7 +55,11 @@ export function oracle(rule: ORule, stream: readonly OEvent[]): OAlert[] {
     if (e.t < max - rule.tol) return; // late
     g.events.push(e);
     const d =
-      rule.type === 'event_count' ? detectCount(rule, g.events) : rule.type === 'value_count' ? detectValues(rule, g.events, e.t) : detectTemporal(rule, g.events);
+      rule.type === 'event_count'
+        ? detectCount(rule, g.events)
+        : rule.type === 'value_count'
+          ? detectValues(rule, g.events, e.t)
+          : detectTemporal(rule, g.events);
     if (d === undefined) return;
     g.events = [];
     if (rule.suppress > 0 && g.hasSup && (d.last as number) < g.supUntil) {

@@ -52,7 +52,9 @@ async function waitForBanner(port: number, child: ChildProcess): Promise<void> {
 }
 
 function decodeQuotedPrintable(s: string): string {
-  return s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return s
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
 /** A real SMTP server (aiosmtpd with a Maildir handler) on 127.0.0.1, started as a child process. */
@@ -62,7 +64,11 @@ export async function startSmtpServer() {
   const dir = mkdtempSync(join(tmpdir(), 'secmon-smtp-'));
   const maildir = join(dir, 'Maildir');
   const port = await freePort();
-  const child = spawn(python, ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c', 'aiosmtpd.handlers.Mailbox', maildir], { stdio: 'ignore' });
+  const child = spawn(
+    python,
+    ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c', 'aiosmtpd.handlers.Mailbox', maildir],
+    { stdio: 'ignore' },
+  );
   await waitForBanner(port, child);
   const read = (): ReceivedMail[] => {
     let files: string[];
@@ -80,7 +86,12 @@ export async function startSmtpServer() {
         if (i > 0) headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
       }
       const body = rest.join('\n\n');
-      return { headers, text: /quoted-printable/i.test(headers['content-transfer-encoding'] ?? '') ? decodeQuotedPrintable(body) : body };
+      return {
+        headers,
+        text: /quoted-printable/i.test(headers['content-transfer-encoding'] ?? '')
+          ? decodeQuotedPrintable(body)
+          : body,
+      };
     });
   };
   return {
