@@ -1,17 +1,15 @@
 // Alerts (the rule engine's secmon.alert spans and log records) reach their own pipelines: the alert destination
 // gets alerts and nothing else, with the OCSF Detection Finding fields; the backend and the archive get them too.
-import { OtlpCaptureServer } from '@secmon/test-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OtlpCaptureServer, describeWithServices } from '@secmon/test-utils';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCollector, stopAllCollectors } from './harness/Collector.js';
 import type { RunningCollector } from './harness/Collector.js';
 import { readArchive } from './harness/archive.js';
 import { SecurityEventSender } from './harness/emit.js';
 import { waitUntil } from './harness/ports.js';
-import { collectorAvailable } from './harness/requirements.js';
+import { COLLECTOR_NEEDS } from './harness/requirements.js';
 
-const available = await collectorAvailable();
-
-describe.skipIf(!available)('alerts reach their pipelines', () => {
+await describeWithServices('alerts reach their pipelines', COLLECTOR_NEEDS, () => {
   let backend: OtlpCaptureServer;
   let alerts: OtlpCaptureServer;
   let collector: RunningCollector;

@@ -4,18 +4,17 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeverityNumber } from '@opentelemetry/api';
-import { OtlpCaptureServer } from '@secmon/test-utils';
+import { OtlpCaptureServer, describeWithServices } from '@secmon/test-utils';
 import type { CapturedLogRecord } from '@secmon/test-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCollector, stopAllCollectors } from './harness/Collector.js';
 import type { RunningCollector } from './harness/Collector.js';
 import { readArchive } from './harness/archive.js';
 import { SecurityEventSender } from './harness/emit.js';
 import { FIXTURES_DIR } from './harness/paths.js';
 import { waitUntil } from './harness/ports.js';
-import { collectorAvailable } from './harness/requirements.js';
+import { COLLECTOR_NEEDS } from './harness/requirements.js';
 
-const available = await collectorAvailable();
 const FIXTURE = join(FIXTURES_DIR, 'collector-archive.jsonl');
 
 /** A morning of a small shop, with attacks, at fixed event times (2026-11-20T09:00:00Z onwards). */
@@ -99,7 +98,7 @@ function scenario(sender: SecurityEventSender): number {
 const key = (r: CapturedLogRecord) =>
   `${r.eventName}|${r.timeUnixNano}|${String(r.attributes['client.address'])}`;
 
-describe.skipIf(!available)('the archive', () => {
+await describeWithServices('the archive', COLLECTOR_NEEDS, () => {
   let backend: OtlpCaptureServer;
   let collector: RunningCollector;
   let sender: SecurityEventSender;

@@ -4,32 +4,32 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { commandExists, requireService } from '@secmon/test-utils';
-import { describe, expect, it } from 'vitest';
+import { commandExists, describeWithServices } from '@secmon/test-utils';
+import { expect, it } from 'vitest';
 import { COLLECTOR_CONFIG_DIR } from './harness/paths.js';
 
 const run = promisify(execFile);
-const hasGo = await requireService(
-  'go',
-  () => commandExists('go') || 'go is not on PATH (install Go >= 1.25)',
-);
 
-describe.skipIf(!hasGo)('our collector components (go test)', () => {
-  it.each(['syslogexporter', 'splunkhecexporter'])(
-    '%s passes its Go tests',
-    async (component) => {
-      const { stdout } = await run('go', ['test', '-trimpath', '-tags', 'grpcnotrace', './...'], {
-        cwd: join(COLLECTOR_CONFIG_DIR, 'components', component),
-        env: {
-          ...process.env,
-          GOTOOLCHAIN: 'local',
-          GOFLAGS: process.env['GOFLAGS'] ?? '-p=2',
-          CGO_ENABLED: '0',
-        },
-        timeout: 600_000,
-      });
-      expect(stdout).toMatch(/^ok\s/m);
-    },
-    600_000,
-  );
-});
+await describeWithServices(
+  'our collector components (go test)',
+  { go: () => commandExists('go') || 'go is not on PATH (install Go >= 1.25)' },
+  () => {
+    it.each(['syslogexporter', 'splunkhecexporter'])(
+      '%s passes its Go tests',
+      async (component) => {
+        const { stdout } = await run('go', ['test', '-trimpath', '-tags', 'grpcnotrace', './...'], {
+          cwd: join(COLLECTOR_CONFIG_DIR, 'components', component),
+          env: {
+            ...process.env,
+            GOTOOLCHAIN: 'local',
+            GOFLAGS: process.env['GOFLAGS'] ?? '-p=2',
+            CGO_ENABLED: '0',
+          },
+          timeout: 600_000,
+        });
+        expect(stdout).toMatch(/^ok\s/m);
+      },
+      600_000,
+    );
+  },
+);

@@ -5,15 +5,16 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { requireService } from '@secmon/test-utils';
-import { describe, expect, it } from 'vitest';
+import { describeWithServices } from '@secmon/test-utils';
+import { expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COLLECTOR_BINARY, COLLECTOR_CONFIG_DIR } from './harness/paths.js';
 
 const run = promisify(execFile);
-const available = await requireService('otelcol-secmon binary', () =>
-  existsSync(COLLECTOR_BINARY) ? true : `${COLLECTOR_BINARY} is missing: run npm run collector:build`,
-);
+const NEEDS = {
+  'otelcol-secmon binary': () =>
+    existsSync(COLLECTOR_BINARY) ? true : `${COLLECTOR_BINARY} is missing: run npm run collector:build`,
+};
 
 const KINDS = ['receivers', 'processors', 'exporters', 'connectors', 'extensions'] as const;
 type Kind = (typeof KINDS)[number];
@@ -44,7 +45,7 @@ async function collector(args: string[]): Promise<{ stdout: string; stderr: stri
   });
 }
 
-describe.skipIf(!available)('the otelcol-secmon distribution', () => {
+await describeWithServices('the otelcol-secmon distribution', NEEDS, () => {
   it('reports its version', async () => {
     const { stdout } = await collector(['--version']);
     expect(stdout).toMatch(/^otelcol-secmon version \d+\.\d+\.\d+/);

@@ -2,14 +2,13 @@
 // with SIGKILL (no shutdown, no flush), a new container starts on the same storage volume, the backend comes up:
 // all N events arrive. Nothing had been delivered before the kill, so at-least-once delivery allows no duplicate
 // here, and the suite states the count it saw.
-import { OtlpCaptureServer } from '@secmon/test-utils';
-import { afterAll, describe, expect, it } from 'vitest';
+import { OtlpCaptureServer, describeWithServices } from '@secmon/test-utils';
+import { afterAll, expect, it } from 'vitest';
 import { makeStateDir, startCollector, stopAllCollectors } from './harness/Collector.js';
 import { SecurityEventSender } from './harness/emit.js';
 import { freePort, waitUntil } from './harness/ports.js';
-import { collectorAvailable } from './harness/requirements.js';
+import { COLLECTOR_NEEDS } from './harness/requirements.js';
 
-const available = await collectorAvailable();
 const N = 2000;
 
 /** Sum of a Prometheus counter/gauge over all its series, from the collector's own metrics endpoint. */
@@ -24,7 +23,7 @@ async function selfMetric(port: number, name: string, filter = ''): Promise<numb
   return sum;
 }
 
-describe.skipIf(!available)('durability: backend outage and SIGKILL', () => {
+await describeWithServices('durability: backend outage and SIGKILL', COLLECTOR_NEEDS, () => {
   let backend: OtlpCaptureServer | undefined;
 
   afterAll(async () => {

@@ -1,19 +1,17 @@
 // The gateway (config.yaml + the generated ECS/OCSF mappings) in a container: events from the SDK reach the OTLP
 // backend with ECS and OCSF fields added and nothing secret left; routing by event name; event counts on the
 // Prometheus endpoint; health check.
-import { OtlpCaptureServer } from '@secmon/test-utils';
+import { OtlpCaptureServer, describeWithServices } from '@secmon/test-utils';
 import { SeverityNumber } from '@opentelemetry/api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCollector, stopAllCollectors } from './harness/Collector.js';
 import type { RunningCollector } from './harness/Collector.js';
 import { readArchive } from './harness/archive.js';
 import { SecurityEventSender } from './harness/emit.js';
 import { waitUntil } from './harness/ports.js';
-import { collectorAvailable } from './harness/requirements.js';
+import { COLLECTOR_NEEDS } from './harness/requirements.js';
 
-const available = await collectorAvailable();
-
-describe.skipIf(!available)('gateway: events to the OTLP backend', () => {
+await describeWithServices('gateway: events to the OTLP backend', COLLECTOR_NEEDS, () => {
   let backend: OtlpCaptureServer;
   let alerts: OtlpCaptureServer;
   let collector: RunningCollector;

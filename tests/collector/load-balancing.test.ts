@@ -2,18 +2,17 @@
 // keyed on client.address (each detector here = a sidecar collector from recipes/detector-sidecar.yaml in front of
 // an OTLP/HTTP capture server, as `secmon serve` would sit behind it). Every client's events land on one detector.
 import { SeverityNumber } from '@opentelemetry/api';
-import { OtlpCaptureServer } from '@secmon/test-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OtlpCaptureServer, describeWithServices } from '@secmon/test-utils';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCollector, stopAllCollectors } from './harness/Collector.js';
 import { SecurityEventSender } from './harness/emit.js';
 import { freePort, waitUntil } from './harness/ports.js';
-import { collectorAvailable } from './harness/requirements.js';
+import { COLLECTOR_NEEDS } from './harness/requirements.js';
 
-const available = await collectorAvailable();
 const CLIENTS = 20;
 const PER_CLIENT = 5;
 
-describe.skipIf(!available)('detector fleet: load balancing on client.address', () => {
+await describeWithServices('detector fleet: load balancing on client.address', COLLECTOR_NEEDS, () => {
   const detectors: OtlpCaptureServer[] = [];
   let backend: OtlpCaptureServer;
   let sender: SecurityEventSender;

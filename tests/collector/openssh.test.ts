@@ -6,19 +6,18 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OtlpCaptureServer } from '@secmon/test-utils';
+import { OtlpCaptureServer, describeWithServices } from '@secmon/test-utils';
 import type { CapturedLogRecord } from '@secmon/test-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCollector, stopAllCollectors } from './harness/Collector.js';
 import { FIXTURES_DIR } from './harness/paths.js';
-import { collectorAvailable } from './harness/requirements.js';
+import { COLLECTOR_NEEDS } from './harness/requirements.js';
 
-const available = await collectorAvailable();
 const KEY = 'e2e-pseudonym-key';
 const pseudonym = (name: string) => createHash('sha256').update(`${KEY}:${name}`).digest('hex');
 const iso = (r: CapturedLogRecord) => new Date(Number(BigInt(r.timeUnixNano) / 1_000_000n)).toISOString();
 
-describe.skipIf(!available)('OpenSSH recipe on a sample auth.log', () => {
+await describeWithServices('OpenSSH recipe on a sample auth.log', COLLECTOR_NEEDS, () => {
   let backend: OtlpCaptureServer;
   let logDir: string;
   let events: CapturedLogRecord[] = [];

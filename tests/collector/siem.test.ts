@@ -1,18 +1,15 @@
 // SIEM routing through the overlays: RFC 5424 at a real rsyslog, HEC payloads at a local HEC endpoint, OTLP at
 // an Elastic-style intake. Fields, routing by severity (INFO events stay out of the SIEM by default) and escaping
 // of hostile values, as the receiving side parses them.
-import { requireService, OtlpCaptureServer } from '@secmon/test-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithServices, OtlpCaptureServer } from '@secmon/test-utils';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCollector, stopAllCollectors } from './harness/Collector.js';
 import type { RunningCollector } from './harness/Collector.js';
 import { HecReceiver } from './harness/HecReceiver.js';
 import { Rsyslog, rsyslogCheck } from './harness/Rsyslog.js';
 import { SecurityEventSender } from './harness/emit.js';
 import { waitUntil } from './harness/ports.js';
-import { collectorAvailable } from './harness/requirements.js';
-
-const available = await collectorAvailable();
-const hasRsyslog = available && (await requireService('rsyslog', rsyslogCheck));
+import { COLLECTOR_NEEDS } from './harness/requirements.js';
 
 /** A user name an attacker chose: it tries to close the SD element, open a forged one, and start a new line. */
 const HOSTILE_NAME = 'mallory"] [forged@1 admin="true"] \\ end\nOct 11 22:14:15 host sshd: Accepted password';
@@ -46,115 +43,119 @@ function exportedName(backend: OtlpCaptureServer): string {
   return name;
 }
 
-describe.skipIf(!hasRsyslog)('SIEM overlay: syslog RFC 5424 at rsyslog', () => {
-  let rsyslog: Rsyslog;
-  let backend: OtlpCaptureServer;
-  let collector: RunningCollector;
-  let sender: SecurityEventSender;
+await describeWithServices(
+  'SIEM overlay: syslog RFC 5424 at rsyslog',
+  { ...COLLECTOR_NEEDS, rsyslog: rsyslogCheck },
+  () => {
+    let rsyslog: Rsyslog;
+    let backend: OtlpCaptureServer;
+    let collector: RunningCollector;
+    let sender: SecurityEventSender;
 
-  beforeAll(async () => {
-    rsyslog = await Rsyslog.start();
-    backend = await OtlpCaptureServer.start();
-    collector = await startCollector({
-      overlays: ['overlays/syslog.yaml'],
-      env: {
-        SECMON_BACKEND_ENDPOINT: backend.url,
-        SECMON_ALERTS_ENDPOINT: backend.url,
-        SECMON_SYSLOG_PORT: String(rsyslog.port),
-        SECMON_SYSLOG_TLS_INSECURE: 'true', // loopback test listener
-      },
+    beforeAll(async () => {
+      rsyslog = await Rsyslog.start();
+      backend = await OtlpCaptureServer.start();
+      collector = await startCollector({
+        overlays: ['overlays/syslog.yaml'],
+        env: {
+          SECMON_BACKEND_ENDPOINT: backend.url,
+          SECMON_ALERTS_ENDPOINT: backend.url,
+          SECMON_SYSLOG_PORT: String(rsyslog.port),
+          SECMON_SYSLOG_TLS_INSECURE: 'true', // loopback test listener
+        },
+      });
+      sender = new SecurityEventSender(collector.otlpHttpUrl, { recordUserName: true });
+      sendScenario(sender);
+      await sender.flush();
+      await waitUntil(() => rsyslog.messages().length >= 3, 20_000, 'three syslog messages');
+      // the INFO event reached the backend: it was routed away from the SIEM, not lost
+      await backend.waitFor(() => backend.logs().some((r) => r.eventName === 'secmon.authn.login_success'), {
+        timeoutMs: 20_000,
+      });
+      await backend.waitFor(() => backend.logs().some((r) => r.eventName === 'secmon.authn.login_fail'), {
+        timeoutMs: 20_000,
+      });
     });
-    sender = new SecurityEventSender(collector.otlpHttpUrl, { recordUserName: true });
-    sendScenario(sender);
-    await sender.flush();
-    await waitUntil(() => rsyslog.messages().length >= 3, 20_000, 'three syslog messages');
-    // the INFO event reached the backend: it was routed away from the SIEM, not lost
-    await backend.waitFor(() => backend.logs().some((r) => r.eventName === 'secmon.authn.login_success'), {
-      timeoutMs: 20_000,
-    });
-    await backend.waitFor(() => backend.logs().some((r) => r.eventName === 'secmon.authn.login_fail'), {
-      timeoutMs: 20_000,
-    });
-  });
 
-  afterAll(async () => {
-    await sender?.shutdown();
-    await stopAllCollectors();
-    await rsyslog?.stop();
-    await backend?.close();
-  });
+    afterAll(async () => {
+      await sender?.shutdown();
+      await stopAllCollectors();
+      await rsyslog?.stop();
+      await backend?.close();
+    });
 
-  it('sends events at or above WARN and alerts, not INFO events', () => {
-    const ids = rsyslog
-      .messages()
-      .map((m) => m.msgid)
-      .sort();
-    expect(ids).toEqual(['-', 'authn_login_fail', 'authz_fail'].sort());
-    expect(
-      rsyslog
+    it('sends events at or above WARN and alerts, not INFO events', () => {
+      const ids = rsyslog
         .messages()
-        .map((m) => m.msg)
-        .sort(),
-    ).toEqual(['secmon.alert', 'secmon.authn.login_fail', 'secmon.authz.fail']);
-  });
-
-  it('fills the RFC 5424 header from the event', () => {
-    const m = rsyslog.messages().find((x) => x.msgid === 'authn_login_fail')!;
-    expect(m).toMatchObject({
-      facility: 'authpriv',
-      severity: 'warning',
-      pri: '84',
-      hostname: 'e2e-host',
-      appname: 'e2e-shop',
-      procid: '-',
+        .map((m) => m.msgid)
+        .sort();
+      expect(ids).toEqual(['-', 'authn_login_fail', 'authz_fail'].sort());
+      expect(
+        rsyslog
+          .messages()
+          .map((m) => m.msg)
+          .sort(),
+      ).toEqual(['secmon.alert', 'secmon.authn.login_fail', 'secmon.authz.fail']);
     });
-    expect(Math.abs(Date.parse(m.timestamp) - Date.now())).toBeLessThan(10 * 60_000);
-    const alert = rsyslog.messages().find((x) => x.msg === 'secmon.alert')!;
-    expect(alert).toMatchObject({ facility: 'authpriv', severity: 'err' });
-    const critical = rsyslog.messages().find((x) => x.msgid === 'authz_fail')!;
-    expect(critical.severity).toBe('err');
-  });
 
-  it('carries ECS and OCSF fields as structured data', () => {
-    const m = rsyslog.messages().find((x) => x.msgid === 'authn_login_fail')!;
-    expect(Object.keys(m.sd)).toEqual(['secmon@32473']);
-    expect(m.sd['secmon@32473']).toMatchObject({
-      'event.action': 'authn_login_fail',
-      'event.category': 'authentication',
-      'event.outcome': 'failure',
-      'error.type': 'invalid_credentials',
-      'client.address': '203.0.113.9',
-      'secmon.authn.method': 'password',
-      'ocsf.class_uid': '3002',
-      'ocsf.type_uid': '300201',
-      'ocsf.severity_id': '2',
-      'ocsf.status_id': '2',
+    it('fills the RFC 5424 header from the event', () => {
+      const m = rsyslog.messages().find((x) => x.msgid === 'authn_login_fail')!;
+      expect(m).toMatchObject({
+        facility: 'authpriv',
+        severity: 'warning',
+        pri: '84',
+        hostname: 'e2e-host',
+        appname: 'e2e-shop',
+        procid: '-',
+      });
+      expect(Math.abs(Date.parse(m.timestamp) - Date.now())).toBeLessThan(10 * 60_000);
+      const alert = rsyslog.messages().find((x) => x.msg === 'secmon.alert')!;
+      expect(alert).toMatchObject({ facility: 'authpriv', severity: 'err' });
+      const critical = rsyslog.messages().find((x) => x.msgid === 'authz_fail')!;
+      expect(critical.severity).toBe('err');
     });
-    const alert = rsyslog.messages().find((x) => x.msg === 'secmon.alert')!;
-    expect(alert.sd['secmon@32473']).toMatchObject({
-      'security_rule.name': 'brute_force_per_client',
-      'ocsf.class_uid': '2004',
-      'secmon.alert.count': '6',
+
+    it('carries ECS and OCSF fields as structured data', () => {
+      const m = rsyslog.messages().find((x) => x.msgid === 'authn_login_fail')!;
+      expect(Object.keys(m.sd)).toEqual(['secmon@32473']);
+      expect(m.sd['secmon@32473']).toMatchObject({
+        'event.action': 'authn_login_fail',
+        'event.category': 'authentication',
+        'event.outcome': 'failure',
+        'error.type': 'invalid_credentials',
+        'client.address': '203.0.113.9',
+        'secmon.authn.method': 'password',
+        'ocsf.class_uid': '3002',
+        'ocsf.type_uid': '300201',
+        'ocsf.severity_id': '2',
+        'ocsf.status_id': '2',
+      });
+      const alert = rsyslog.messages().find((x) => x.msg === 'secmon.alert')!;
+      expect(alert.sd['secmon@32473']).toMatchObject({
+        'security_rule.name': 'brute_force_per_client',
+        'ocsf.class_uid': '2004',
+        'secmon.alert.count': '6',
+      });
     });
-  });
 
-  it('escapes a hostile value: no forged SD element, no second message, the value intact after parsing', () => {
-    const m = rsyslog.messages().find((x) => x.msgid === 'authn_login_fail')!;
-    const name = exportedName(backend);
-    expect(name).toContain('mallory"] [forged@1 admin="true"]');
-    expect(name).not.toMatch(/[\r\n]/);
-    // RFC 5424 escaping on the wire (\" \] \\), and rsyslog's parser gives back exactly the exported value
-    expect(m.structuredData).toContain(String.raw`user.name="mallory\"\] [forged@1 admin=\"true\"\]`);
-    expect(m.sd['secmon@32473']?.['user.name']).toBe(name);
-    expect(rsyslog.messages().some((x) => 'forged@1' in x.sd)).toBe(false);
-    expect(
-      rsyslog.messages().some((x) => x.raw.includes('sshd: Accepted') && x.msgid !== 'authn_login_fail'),
-    ).toBe(false);
-    expect(rsyslog.messages()).toHaveLength(3);
-  });
-});
+    it('escapes a hostile value: no forged SD element, no second message, the value intact after parsing', () => {
+      const m = rsyslog.messages().find((x) => x.msgid === 'authn_login_fail')!;
+      const name = exportedName(backend);
+      expect(name).toContain('mallory"] [forged@1 admin="true"]');
+      expect(name).not.toMatch(/[\r\n]/);
+      // RFC 5424 escaping on the wire (\" \] \\), and rsyslog's parser gives back exactly the exported value
+      expect(m.structuredData).toContain(String.raw`user.name="mallory\"\] [forged@1 admin=\"true\"\]`);
+      expect(m.sd['secmon@32473']?.['user.name']).toBe(name);
+      expect(rsyslog.messages().some((x) => 'forged@1' in x.sd)).toBe(false);
+      expect(
+        rsyslog.messages().some((x) => x.raw.includes('sshd: Accepted') && x.msgid !== 'authn_login_fail'),
+      ).toBe(false);
+      expect(rsyslog.messages()).toHaveLength(3);
+    });
+  },
+);
 
-describe.skipIf(!available)('SIEM overlay: Splunk HEC', () => {
+await describeWithServices('SIEM overlay: Splunk HEC', COLLECTOR_NEEDS, () => {
   const token = '6f1c9d2e-e2e-hec-token';
   let hec: HecReceiver;
   let backend: OtlpCaptureServer;
@@ -241,7 +242,7 @@ describe.skipIf(!available)('SIEM overlay: Splunk HEC', () => {
   });
 });
 
-describe.skipIf(!available)('SIEM overlay: Elasticsearch (OTLP intake)', () => {
+await describeWithServices('SIEM overlay: Elasticsearch (OTLP intake)', COLLECTOR_NEEDS, () => {
   let es: OtlpCaptureServer;
   let backend: OtlpCaptureServer;
   let sender: SecurityEventSender;

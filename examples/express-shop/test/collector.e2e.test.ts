@@ -2,7 +2,8 @@
 // `npm run collector:build`; CI builds it in .ci/run). Asserts on the files the collector wrote.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describeWithServices } from '@secmon/test-utils';
+import { beforeAll, expect, it } from 'vitest';
 import { CARDS, DEMO_PASSWORDS_FOR_TEST } from './support/secrets.js';
 import { readLogRecords } from './support/otlpJson.js';
 import type { FileLogRecord } from './support/otlpJson.js';
@@ -10,14 +11,11 @@ import { REPO_ROOT, runDemo } from './support/runDemo.js';
 import type { DemoRun } from './support/runDemo.js';
 
 const binary = join(REPO_ROOT, 'collector-config', '_build', 'otelcol-secmon');
-const built = existsSync(binary);
-if (!built && process.env.CI !== 'true') {
-  console.warn(`collector.e2e: skipped, ${binary} is not built (npm run collector:build)`);
-}
-// In CI a missing collector is a failure, never a skip (the suite runs and fails on the demo's exit code).
-const suite = built || process.env.CI === 'true' ? describe : describe.skip;
+const NEEDS = {
+  'otelcol-secmon': () => existsSync(binary) || `${binary} is not built (npm run collector:build)`,
+};
 
-suite('the demo through the collector (npm start -- --collector)', () => {
+await describeWithServices('the demo through the collector (npm start -- --collector)', NEEDS, () => {
   let run: DemoRun;
   let records: FileLogRecord[];
 

@@ -1,12 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import { BlockList, blockListMiddleware, RuleEngine, type Alert } from '@secmon/processor';
-import { RedisServer, requireService } from '@secmon/test-utils';
+import { RedisServer, describeWithServices } from '@secmon/test-utils';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_REDIS_BLOCK_LIST_CONFIG, RedisBlockList } from '../src/index.js';
 import { BRUTE_FORCE, FAIL } from './support/rules.js';
-
-const hasRedis = await requireService('redis', RedisServer.check);
 
 async function eventually(cond: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -16,7 +14,7 @@ async function eventually(cond: () => boolean, timeoutMs = 5_000): Promise<void>
   }
 }
 
-describe.skipIf(!hasRedis)('RedisBlockList', () => {
+await describeWithServices('RedisBlockList', { redis: RedisServer.check }, () => {
   let redis: RedisServer;
   let prefix = 0;
   const lists: RedisBlockList[] = [];

@@ -6,7 +6,7 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { RuleEngine, type Alert, type SecurityEvent, type StateStoreBinding } from '@secmon/processor';
-import { freePort, RedisServer, requireService } from '@secmon/test-utils';
+import { freePort, RedisServer, describeWithServices } from '@secmon/test-utils';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,8 +19,6 @@ import {
 } from './support/observations.js';
 import { BRUTE_FORCE, FAIL, propertyRules, SUCCESS } from './support/rules.js';
 
-const hasRedis = await requireService('redis', RedisServer.check);
-
 const T0 = 1_760_000_000_000;
 const at = (ms: number): bigint => BigInt(T0 + ms) * 1_000_000n;
 const fail = (ms: number, client: string, extra: Record<string, string> = {}): SecurityEvent => ({
@@ -32,7 +30,7 @@ const fail = (ms: number, client: string, extra: Record<string, string> = {}): S
 let prefixes = 0;
 const freshPrefix = (): string => `t${process.pid}.${prefixes++}:`;
 
-describe.skipIf(!hasRedis)('RedisStateStore', () => {
+await describeWithServices('RedisStateStore', { redis: RedisServer.check }, () => {
   let redis: RedisServer;
   let admin: Redis;
   const stores: RedisStateStore[] = [];

@@ -1,9 +1,9 @@
 // The stores on a real Redis Cluster (three masters): every script call touches one slot thanks to the
 // `{rule:fingerprint:group}` hash tag, groups spread over the nodes, and detection is the same as standalone.
 import { RuleEngine, type Alert } from '@secmon/processor';
-import { commandExists, requireService } from '@secmon/test-utils';
+import { commandExists, describeWithServices } from '@secmon/test-utils';
 import { Cluster, Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { RedisBlockList, RedisStateStore } from '../src/index.js';
 import {
   collectingBinding,
@@ -14,13 +14,14 @@ import {
 import { RedisCluster } from './support/RedisCluster.js';
 import { BRUTE_FORCE, FAIL, propertyRules, SUCCESS } from './support/rules.js';
 
-const hasCluster = await requireService('redis cluster', () =>
-  commandExists('redis-server') && commandExists('redis-cli')
-    ? true
-    : 'redis-server or redis-cli not on PATH (Debian: apt-get install redis-server)',
-);
+const CLUSTER_NEEDS = {
+  'redis cluster': () =>
+    commandExists('redis-server') && commandExists('redis-cli')
+      ? true
+      : 'redis-server or redis-cli not on PATH (Debian: apt-get install redis-server)',
+};
 
-describe.skipIf(!hasCluster)('on Redis Cluster', () => {
+await describeWithServices('on Redis Cluster', CLUSTER_NEEDS, () => {
   let cluster: RedisCluster;
   const closers: (() => Promise<unknown> | void)[] = [];
   const client = (): Cluster => {

@@ -1,13 +1,11 @@
 // A fleet of three real application processes (test/support/fleetApp.ts: a login service running the
 // processor's RuleEngine with a RedisStateStore) sharing one real redis-server.
 import { RuleEngine, type Alert, type Rule, type SecurityEvent } from '@secmon/processor';
-import { RedisServer, requireService } from '@secmon/test-utils';
+import { RedisServer, describeWithServices } from '@secmon/test-utils';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FleetProcess, type FleetState } from './support/FleetProcess.js';
 import { concurrencyRules, FAIL, SUCCESS } from './support/rules.js';
-
-const hasRedis = await requireService('redis', RedisServer.check);
 
 const ATTACKER = '203.0.113.7';
 
@@ -33,165 +31,170 @@ const flushAll = (fleet: readonly FleetProcess[]): Promise<void[]> =>
 const waitAll = (fleet: readonly FleetProcess[], cond: (s: FleetState) => boolean): Promise<FleetState[]> =>
   Promise.all(fleet.map((f) => f.waitFor(cond)));
 
-describe.skipIf(!hasRedis)('a fleet of three processes sharing one Redis', () => {
-  let redis: RedisServer;
-  const started: FleetProcess[] = [];
+await describeWithServices(
+  'a fleet of three processes sharing one Redis',
+  { redis: RedisServer.check },
+  () => {
+    let redis: RedisServer;
+    const started: FleetProcess[] = [];
 
-  beforeAll(async () => {
-    redis = await RedisServer.start();
-  });
-  afterAll(async () => {
-    await Promise.all(started.map((f) => f.stop()));
-    await redis?.close();
-  });
-
-  it('should raise exactly one alert fleet-wide for a brute force spread round-robin, and none for benign traffic', async () => {
-    const fleet = await startFleet(redis, 'bf:');
-    started.push(...fleet);
-    await waitAll(fleet, (s) => s.store.status === 'shared');
-
-    // Benign traffic: 30 users log in, 5 of them after one typo, each from their own address.
-    for (let u = 0; u < 30; u++) {
-      const app = fleet[u % 3]!;
-      if (u < 5) expect(await app.login(`user${u}`, `198.51.100.${u}`, false)).toBe(401);
-      expect(await app.login(`user${u}`, `198.51.100.${u}`, true)).toBe(200);
-    }
-    // The attack: 12 failed logins from one address, round-robin: each instance sees 4, below the threshold of 10.
-    for (let i = 0; i < 12; i++) expect(await fleet[i % 3]!.login('admin', ATTACKER, false)).toBe(401);
-    await flushAll(fleet);
-
-    const alerts = await allAlerts(fleet);
-    expect(alerts.map((a) => [a.rule.id, a.group['client.address'], a.count, a.origin, a.degraded])).toEqual([
-      ['authn.brute_force.client', ATTACKER, 10, 'shared', false],
-    ]);
-    // Raised by one instance: the one whose event Redis applied tenth (flushes interleave, so any of the three).
-    expect(['a', 'b', 'c']).toContain(alerts[0]!.instance);
-    const states = await Promise.all(fleet.map((f) => f.state()));
-    for (const s of states) {
-      expect(s.engine.deferredToStore).toBe(0); // no instance saw enough to detect alone
-      expect(s.store).toMatchObject({ droppedQueueFull: 0, droppedFailed: 0, droppedUnavailable: 0 });
-    }
-    await Promise.all(fleet.map((f) => f.stop()));
-  }, 120_000);
-
-  it('should give the same alerts as one engine on the merged stream when the three processes send one group at once', async () => {
-    const prefix = 'cc:';
-    const rules = concurrencyRules();
-    const fleet = await startFleet(redis, prefix, 'concurrency');
-    started.push(...fleet);
-    await waitAll(fleet, (s) => s.store.status === 'shared');
-
-    // Watch the order in which Redis applies the script calls: that order IS the merged stream.
-    const admin = new Redis(redis.url);
-    const monitor = await admin.monitor();
-    const calls: string[][] = [];
-    monitor.on('monitor', (_time: string, args: string[]) => {
-      const cmd = String(args[0]).toLowerCase();
-      if ((cmd === 'evalsha' || cmd === 'eval') && String(args[3]).startsWith(prefix))
-        calls.push(args.map(String));
+    beforeAll(async () => {
+      redis = await RedisServer.start();
+    });
+    afterAll(async () => {
+      await Promise.all(started.map((f) => f.stop()));
+      await redis?.close();
     });
 
-    // 900 events, 80% from one client address (one hot group per rule), out of order across the fleet.
-    let seed = 42;
-    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const T0 = 1_760_000_000_000;
-    const events = Array.from({ length: 900 }, (_, i) => ({
-      name: (rnd() < 0.85 ? 'fail' : 'success') as 'fail' | 'success',
-      time: T0 + i * 40 + Math.floor(rnd() * 300),
-      ip: rnd() < 0.8 ? '203.0.113.66' : `192.0.2.${Math.floor(rnd() * 3)}`,
-      user: rnd() < 0.5 ? 'victim' : `u${Math.floor(rnd() * 10)}`,
-      uid: `e${i}`,
-      app: Math.floor(rnd() * 3),
-    }));
-    await Promise.all(
-      fleet.map(async (app, k) => {
-        const mine = events.filter((e) => e.app === k);
-        for (let i = 0; i < mine.length; i += 15) await app.events(mine.slice(i, i + 15));
-      }),
-    );
-    await flushAll(fleet);
-    await monitor.disconnect();
-    admin.disconnect();
-
-    const fleetAlerts = await allAlerts(fleet);
-    expect(fleetAlerts.every((a) => a.origin === 'shared' && !a.degraded)).toBe(true);
-
-    // The oracle: per rule, one RuleEngine fed with the events in the order Redis applied them.
-    const byUid = new Map(events.map((e) => [e.uid, e]));
-    const order = appliedOrder(calls, rules);
-    const oracle: Alert[] = [];
-    for (const rule of rules) {
-      const engine = new RuleEngine({ rules: [rule], onAlert: (a) => oracle.push(a) });
-      for (const uid of order.get(rule.id) ?? []) {
-        const e = byUid.get(uid)!;
-        engine.process(toEvent(e));
-      }
-    }
-    expect(fleetAlerts.map(alertKey).sort()).toEqual(oracle.map(alertKey).sort());
-    // Every rule type fired, several times, and the hot group was hit from all three processes.
-    for (const rule of rules) expect(oracle.filter((a) => a.rule.id === rule.id).length).toBeGreaterThan(3);
-    expect(new Set(fleetAlerts.map((a) => a.instance)).size).toBe(3);
-    await Promise.all(fleet.map((f) => f.stop()));
-  }, 120_000);
-
-  it('should keep serving through a Redis outage, mark local alerts degraded, and share again after a restart', async () => {
-    const own = await RedisServer.start();
-    try {
-      const fleet = await startFleet(own, 'out:');
+    it('should raise exactly one alert fleet-wide for a brute force spread round-robin, and none for benign traffic', async () => {
+      const fleet = await startFleet(redis, 'bf:');
       started.push(...fleet);
       await waitAll(fleet, (s) => s.store.status === 'shared');
 
-      // The attack starts while Redis is up: 6 attempts, 2 per instance.
-      for (let i = 0; i < 6; i++) expect(await fleet[i % 3]!.login('admin', ATTACKER, false)).toBe(401);
-      await flushAll(fleet);
-      expect(await allAlerts(fleet)).toEqual([]);
-
-      await own.stop();
-      await waitAll(fleet, (s) => s.store.status === 'degraded');
-      const before = await Promise.all(fleet.map((f) => f.state()));
-
-      // The attack goes on during the outage: every request is answered, and each instance, now alone, detects
-      // on its own state (2 + 8 = 10 attempts each): three local alerts, each marked degraded.
-      const statuses: number[] = [];
-      for (let i = 0; i < 24; i++) statuses.push(await fleet[i % 3]!.login('admin', ATTACKER, false));
-      for (let u = 0; u < 6; u++)
-        statuses.push(await fleet[u % 3]!.login(`user${u}`, `198.51.100.${u}`, true));
-      expect(statuses).toEqual([...Array<number>(24).fill(401), ...Array<number>(6).fill(200)]);
-
-      const during = await Promise.all(fleet.map((f) => f.state()));
-      for (let k = 0; k < 3; k++) {
-        const s = during[k]!;
-        expect(s.alerts.map((a) => [a.rule.id, a.origin, a.degraded])).toEqual([
-          ['authn.brute_force.client', 'local', true],
-        ]);
-        expect(s.engine.degradedAlerts).toBe(1);
-        // record() was called for every matched event and never handed back anything to await; nothing
-        // piled up: what could not be shared was counted, not queued.
-        expect(s.recordReturnedValue).toBe(0);
-        expect(s.recordCalls).toBeGreaterThan(before[k]!.recordCalls);
-        expect(s.store.droppedUnavailable - before[k]!.store.droppedUnavailable).toBe(
-          s.recordCalls - before[k]!.recordCalls,
-        );
-        expect(s.store.queued).toBe(0);
-        expect(s.store.outages).toBe(1);
+      // Benign traffic: 30 users log in, 5 of them after one typo, each from their own address.
+      for (let u = 0; u < 30; u++) {
+        const app = fleet[u % 3]!;
+        if (u < 5) expect(await app.login(`user${u}`, `198.51.100.${u}`, false)).toBe(401);
+        expect(await app.login(`user${u}`, `198.51.100.${u}`, true)).toBe(200);
       }
+      // The attack: 12 failed logins from one address, round-robin: each instance sees 4, below the threshold of 10.
+      for (let i = 0; i < 12; i++) expect(await fleet[i % 3]!.login('admin', ATTACKER, false)).toBe(401);
+      await flushAll(fleet);
 
-      await own.restart();
+      const alerts = await allAlerts(fleet);
+      expect(
+        alerts.map((a) => [a.rule.id, a.group['client.address'], a.count, a.origin, a.degraded]),
+      ).toEqual([['authn.brute_force.client', ATTACKER, 10, 'shared', false]]);
+      // Raised by one instance: the one whose event Redis applied tenth (flushes interleave, so any of the three).
+      expect(['a', 'b', 'c']).toContain(alerts[0]!.instance);
+      const states = await Promise.all(fleet.map((f) => f.state()));
+      for (const s of states) {
+        expect(s.engine.deferredToStore).toBe(0); // no instance saw enough to detect alone
+        expect(s.store).toMatchObject({ droppedQueueFull: 0, droppedFailed: 0, droppedUnavailable: 0 });
+      }
+      await Promise.all(fleet.map((f) => f.stop()));
+    }, 120_000);
+
+    it('should give the same alerts as one engine on the merged stream when the three processes send one group at once', async () => {
+      const prefix = 'cc:';
+      const rules = concurrencyRules();
+      const fleet = await startFleet(redis, prefix, 'concurrency');
+      started.push(...fleet);
       await waitAll(fleet, (s) => s.store.status === 'shared');
 
-      // Shared detection is back: a new attacker spread round-robin raises one alert, fleet-wide, not degraded.
-      for (let i = 0; i < 12; i++) expect(await fleet[i % 3]!.login('root', '203.0.113.8', false)).toBe(401);
+      // Watch the order in which Redis applies the script calls: that order IS the merged stream.
+      const admin = new Redis(redis.url);
+      const monitor = await admin.monitor();
+      const calls: string[][] = [];
+      monitor.on('monitor', (_time: string, args: string[]) => {
+        const cmd = String(args[0]).toLowerCase();
+        if ((cmd === 'evalsha' || cmd === 'eval') && String(args[3]).startsWith(prefix))
+          calls.push(args.map(String));
+      });
+
+      // 900 events, 80% from one client address (one hot group per rule), out of order across the fleet.
+      let seed = 42;
+      const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      const T0 = 1_760_000_000_000;
+      const events = Array.from({ length: 900 }, (_, i) => ({
+        name: (rnd() < 0.85 ? 'fail' : 'success') as 'fail' | 'success',
+        time: T0 + i * 40 + Math.floor(rnd() * 300),
+        ip: rnd() < 0.8 ? '203.0.113.66' : `192.0.2.${Math.floor(rnd() * 3)}`,
+        user: rnd() < 0.5 ? 'victim' : `u${Math.floor(rnd() * 10)}`,
+        uid: `e${i}`,
+        app: Math.floor(rnd() * 3),
+      }));
+      await Promise.all(
+        fleet.map(async (app, k) => {
+          const mine = events.filter((e) => e.app === k);
+          for (let i = 0; i < mine.length; i += 15) await app.events(mine.slice(i, i + 15));
+        }),
+      );
       await flushAll(fleet);
-      const after = (await allAlerts(fleet)).filter((a) => a.group['client.address'] === '203.0.113.8');
-      expect(after.map((a) => [a.rule.id, a.count, a.origin, a.degraded])).toEqual([
-        ['authn.brute_force.client', 10, 'shared', false],
-      ]);
+      await monitor.disconnect();
+      admin.disconnect();
+
+      const fleetAlerts = await allAlerts(fleet);
+      expect(fleetAlerts.every((a) => a.origin === 'shared' && !a.degraded)).toBe(true);
+
+      // The oracle: per rule, one RuleEngine fed with the events in the order Redis applied them.
+      const byUid = new Map(events.map((e) => [e.uid, e]));
+      const order = appliedOrder(calls, rules);
+      const oracle: Alert[] = [];
+      for (const rule of rules) {
+        const engine = new RuleEngine({ rules: [rule], onAlert: (a) => oracle.push(a) });
+        for (const uid of order.get(rule.id) ?? []) {
+          const e = byUid.get(uid)!;
+          engine.process(toEvent(e));
+        }
+      }
+      expect(fleetAlerts.map(alertKey).sort()).toEqual(oracle.map(alertKey).sort());
+      // Every rule type fired, several times, and the hot group was hit from all three processes.
+      for (const rule of rules) expect(oracle.filter((a) => a.rule.id === rule.id).length).toBeGreaterThan(3);
+      expect(new Set(fleetAlerts.map((a) => a.instance)).size).toBe(3);
       await Promise.all(fleet.map((f) => f.stop()));
-    } finally {
-      await own.close();
-    }
-  }, 120_000);
-});
+    }, 120_000);
+
+    it('should keep serving through a Redis outage, mark local alerts degraded, and share again after a restart', async () => {
+      const own = await RedisServer.start();
+      try {
+        const fleet = await startFleet(own, 'out:');
+        started.push(...fleet);
+        await waitAll(fleet, (s) => s.store.status === 'shared');
+
+        // The attack starts while Redis is up: 6 attempts, 2 per instance.
+        for (let i = 0; i < 6; i++) expect(await fleet[i % 3]!.login('admin', ATTACKER, false)).toBe(401);
+        await flushAll(fleet);
+        expect(await allAlerts(fleet)).toEqual([]);
+
+        await own.stop();
+        await waitAll(fleet, (s) => s.store.status === 'degraded');
+        const before = await Promise.all(fleet.map((f) => f.state()));
+
+        // The attack goes on during the outage: every request is answered, and each instance, now alone, detects
+        // on its own state (2 + 8 = 10 attempts each): three local alerts, each marked degraded.
+        const statuses: number[] = [];
+        for (let i = 0; i < 24; i++) statuses.push(await fleet[i % 3]!.login('admin', ATTACKER, false));
+        for (let u = 0; u < 6; u++)
+          statuses.push(await fleet[u % 3]!.login(`user${u}`, `198.51.100.${u}`, true));
+        expect(statuses).toEqual([...Array<number>(24).fill(401), ...Array<number>(6).fill(200)]);
+
+        const during = await Promise.all(fleet.map((f) => f.state()));
+        for (let k = 0; k < 3; k++) {
+          const s = during[k]!;
+          expect(s.alerts.map((a) => [a.rule.id, a.origin, a.degraded])).toEqual([
+            ['authn.brute_force.client', 'local', true],
+          ]);
+          expect(s.engine.degradedAlerts).toBe(1);
+          // record() was called for every matched event and never handed back anything to await; nothing
+          // piled up: what could not be shared was counted, not queued.
+          expect(s.recordReturnedValue).toBe(0);
+          expect(s.recordCalls).toBeGreaterThan(before[k]!.recordCalls);
+          expect(s.store.droppedUnavailable - before[k]!.store.droppedUnavailable).toBe(
+            s.recordCalls - before[k]!.recordCalls,
+          );
+          expect(s.store.queued).toBe(0);
+          expect(s.store.outages).toBe(1);
+        }
+
+        await own.restart();
+        await waitAll(fleet, (s) => s.store.status === 'shared');
+
+        // Shared detection is back: a new attacker spread round-robin raises one alert, fleet-wide, not degraded.
+        for (let i = 0; i < 12; i++)
+          expect(await fleet[i % 3]!.login('root', '203.0.113.8', false)).toBe(401);
+        await flushAll(fleet);
+        const after = (await allAlerts(fleet)).filter((a) => a.group['client.address'] === '203.0.113.8');
+        expect(after.map((a) => [a.rule.id, a.count, a.origin, a.degraded])).toEqual([
+          ['authn.brute_force.client', 10, 'shared', false],
+        ]);
+        await Promise.all(fleet.map((f) => f.stop()));
+      } finally {
+        await own.close();
+      }
+    }, 120_000);
+  },
+);
 
 /** Per rule, the record uids in the order Redis ran the script calls (read from MONITOR; layout in src/internal/scripts.ts). */
 function appliedOrder(calls: readonly string[][], rules: readonly Rule[]): Map<string, string[]> {

@@ -4,11 +4,10 @@ import { execFile } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { RedisServer, requireService } from '@secmon/test-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisServer, describeWithServices } from '@secmon/test-utils';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const hasRedis = await requireService('redis', RedisServer.check);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 async function example(): Promise<string> {
@@ -19,7 +18,7 @@ async function example(): Promise<string> {
   return m[1]!;
 }
 
-describe.skipIf(!hasRedis)('README example', () => {
+await describeWithServices('README example', { redis: RedisServer.check }, () => {
   let redis: RedisServer;
   const file = `${ROOT}test/.readme-example.tmp.ts`;
 

@@ -19,7 +19,7 @@ export interface RedisServerOptions {
  * A real `redis-server` (Debian's package; `.ci/run` installs it) run as a child process of the test: loopback
  * only, on a free port, in a temporary directory, without persistence (`--save '' --appendonly no`). `stop()`
  * (or `kill()`, a crash) and `restart()` on the same port let suites test outages. Use
- * `requireService('redis', RedisServer.check)` first (skip locally, fail in CI).
+ * `describeWithServices(title, { redis: RedisServer.check }, body)` for the suite (skip locally, fail in CI).
  *
  * @example
  * const redis = await RedisServer.start();
@@ -42,7 +42,7 @@ export class RedisServer {
     this._startTimeoutMs = startTimeoutMs;
   }
 
-  /** A {@link ServiceCheck} for `requireService`: true when `redis-server` is on PATH, else the reason. */
+  /** A {@link ServiceCheck} for `describeWithServices`: true when `redis-server` is on PATH, else the reason. */
   static check(): true | string {
     return commandExists('redis-server') || 'redis-server not on PATH (Debian: apt-get install redis-server)';
   }

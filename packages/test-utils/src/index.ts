@@ -23,6 +23,7 @@ export type {
   CapturedRequest,
 } from './types.js';
 export { requireService, serviceAvailable, commandExists } from './requireService.js';
+export { describeWithServices } from './describeWithServices.js';
 export type { ServiceStatus, ServiceCheck, RequireServiceOptions } from './requireService.js';
 export { RedisServer, freePort } from './RedisServer.js';
 export type { RedisServerOptions } from './RedisServer.js';

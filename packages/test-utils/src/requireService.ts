@@ -34,13 +34,12 @@ export interface RequireServiceOptions {
 }
 
 /**
- * The team's CI rule for suites that need a service (DESIGN.md "Testing"): resolves `true` when the service
- * is available; when it is not, prints the reason and resolves `false` on a developer machine (the suite
- * skips), but **rejects** when `CI=true` (a missing service is a failure in CI, never a skip).
+ * The team's CI rule outside a suite (a benchmark, a script): resolves `true` when the service is available;
+ * when it is not, prints the reason and resolves `false` on a developer machine, but **rejects** when `CI=true`.
+ * Suites use {@link describeWithServices}, which applies the same rule to a `describe` block.
  *
  * @example
- * const hasRedis = await requireService('redis', () => commandExists('redis-server') || 'redis-server not on PATH');
- * describe.skipIf(!hasRedis)('with redis', () => { ... });
+ * if (!(await requireService('docker', dockerEngineCheck))) return;
  */
 export async function requireService(
   name: string,

@@ -3,7 +3,10 @@
 import { requireService } from '@secmon/test-utils';
 import { collectorImageCheck, dockerEngineCheck } from './docker.js';
 
-/** True when the collector suites can run here (Docker engine + collector binary or SECMON_COLLECTOR_IMAGE). */
+/** What the collector suites need, in order: a Docker engine, then the collector binary or SECMON_COLLECTOR_IMAGE. */
+export const COLLECTOR_NEEDS = { docker: dockerEngineCheck, 'otelcol-secmon': collectorImageCheck } as const;
+
+/** For benchmarks: true when the collector can run here (Docker engine + collector binary or SECMON_COLLECTOR_IMAGE). */
 export async function collectorAvailable(): Promise<boolean> {
   const docker = await requireService('docker', dockerEngineCheck);
   if (!docker) return false;

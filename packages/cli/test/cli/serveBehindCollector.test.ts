@@ -7,15 +7,13 @@ import type { ChildProcess } from 'node:child_process';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { configureSecurityLogging, SecurityEvents } from '@secmon/instrumentation';
-import { OtlpCaptureServer } from '@secmon/test-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithServices, OtlpCaptureServer } from '@secmon/test-utils';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCollector, stopAllCollectors } from '../../../../tests/collector/harness/Collector.js';
-import { collectorAvailable } from '../../../../tests/collector/harness/requirements.js';
+import { COLLECTOR_NEEDS } from '../../../../tests/collector/harness/requirements.js';
 import { spawnCli } from '../support/runCli.js';
 
-const available = await collectorAvailable();
-
-describe.skipIf(!available)('secmon serve behind the collector', () => {
+await describeWithServices('secmon serve behind the collector', COLLECTOR_NEEDS, () => {
   let alerts: OtlpCaptureServer;
   let siem: OtlpCaptureServer;
   let serve: ChildProcess;

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionDispatcher, EmailAction } from '../../src/index.js';
 import { makeAlert } from '../support/alerts.js';
+import { describeWithServices } from '@secmon/test-utils';
 import { smtpUnavailableReason, startSmtpServer } from '../support/smtpServer.js';
 
-const skipReason = smtpUnavailableReason();
-if (skipReason !== undefined) console.warn(`EmailAction suite skipped: ${skipReason}`);
-
-describe.skipIf(skipReason !== undefined)('EmailAction', () => {
+await describeWithServices('EmailAction', { smtp: () => smtpUnavailableReason() ?? true }, () => {
   let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
   beforeAll(async () => {
     smtp = await startSmtpServer();

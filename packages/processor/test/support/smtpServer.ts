@@ -18,11 +18,10 @@ function findPython(): string | undefined {
   return undefined;
 }
 
-/** Why the SMTP suites cannot run here, or undefined. In CI a missing server is a failure, never a skip. */
+/** Why the SMTP suites cannot run here, or undefined (describeWithServices applies the CI rule). */
 export function smtpUnavailableReason(): string | undefined {
   if (findPython() !== undefined) return undefined;
   const reason = 'python3 with aiosmtpd not found (apt-get install python3-aiosmtpd)';
-  if (process.env['CI'] === 'true') throw new Error(`SMTP test server required in CI: ${reason}`);
   return reason;
 }
 
