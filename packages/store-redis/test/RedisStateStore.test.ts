@@ -12,9 +12,11 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REDIS_STATE_STORE_CONFIG, RedisStateStore } from '../src/index.js';
 import {
+  PROPERTY_LIMITS,
   collectingBinding,
   observationsOf,
   referenceDetections,
+  seededRandom,
   sortDetections,
 } from './support/observations.js';
 import { BRUTE_FORCE, FAIL, propertyRules, SUCCESS } from './support/rules.js';
@@ -173,12 +175,7 @@ await describeWithServices('RedisStateStore', { redis: RedisServer.check }, () =
   describe('detection semantics', () => {
     it('should raise exactly what the reference coordinator raises on random streams (every rule type)', async () => {
       const rules = propertyRules();
-      const limits = {
-        outOfOrderToleranceMillis: 2_000,
-        maxEvidence: 3,
-        maxDistinctValuesPerGroup: 3,
-        maxEventsPerStep: 3,
-      };
+      const limits = PROPERTY_LIMITS;
       const event = fc.record({
         dt: fc.integer({ min: -2_500, max: 1_500 }),
         name: fc.constantFrom(FAIL, FAIL, SUCCESS),
@@ -241,14 +238,8 @@ await describeWithServices('RedisStateStore', { redis: RedisServer.check }, () =
 
     it('should raise exactly what the reference coordinator raises on a long stream (caps and evictions under pressure)', async () => {
       const rules = propertyRules();
-      const limits = {
-        outOfOrderToleranceMillis: 2_000,
-        maxEvidence: 3,
-        maxDistinctValuesPerGroup: 3,
-        maxEventsPerStep: 3,
-      };
-      let seed = 11;
-      const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      const limits = PROPERTY_LIMITS;
+      const rnd = seededRandom(11);
       let t = 0;
       const events: SecurityEvent[] = Array.from({ length: 5_000 }, (_, i) => {
         t = Math.max(0, t + Math.floor(rnd() * 1_200) - 400);

@@ -6,9 +6,11 @@ import { Cluster, Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { RedisBlockList, RedisStateStore } from '../src/index.js';
 import {
+  PROPERTY_LIMITS,
   collectingBinding,
   observationsOf,
   referenceDetections,
+  seededRandom,
   sortDetections,
 } from './support/observations.js';
 import { RedisCluster } from './support/RedisCluster.js';
@@ -92,14 +94,8 @@ await describeWithServices('on Redis Cluster', CLUSTER_NEEDS, () => {
 
   it('should detect exactly as the reference coordinator (same random streams as standalone)', async () => {
     const rules = propertyRules();
-    const limits = {
-      outOfOrderToleranceMillis: 2_000,
-      maxEvidence: 3,
-      maxDistinctValuesPerGroup: 3,
-      maxEventsPerStep: 3,
-    };
-    let seed = 1;
-    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const limits = PROPERTY_LIMITS;
+    const rnd = seededRandom(1);
     const store = new RedisStateStore({ redis: client(), keyPrefix: 'clp:', maxBatchSize: 7, ...limits });
     closers.push(() => store.shutdown());
     expect(await store.waitUntilReady(10_000)).toBe(true);

@@ -5,6 +5,7 @@ import { RedisServer, describeWithServices } from '@secmon/test-utils';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FleetProcess, type FleetState } from './support/FleetProcess.js';
+import { seededRandom } from './support/observations.js';
 import { concurrencyRules, FAIL, SUCCESS } from './support/rules.js';
 
 const ATTACKER = '203.0.113.7';
@@ -93,8 +94,7 @@ await describeWithServices(
       });
 
       // 900 events, 80% from one client address (one hot group per rule), out of order across the fleet.
-      let seed = 42;
-      const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      const rnd = seededRandom(42);
       const T0 = 1_760_000_000_000;
       const events = Array.from({ length: 900 }, (_, i) => ({
         name: (rnd() < 0.85 ? 'fail' : 'success') as 'fail' | 'success',

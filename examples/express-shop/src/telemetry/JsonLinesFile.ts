@@ -1,3 +1,5 @@
+import { ExportResultCode } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
@@ -20,6 +22,28 @@ export class JsonLinesFile {
       stream.write(line);
       stream.write('\n', (err) => (err ? reject(err) : resolve()));
     });
+  }
+
+  /**
+   * Appends one serialised OTLP request and reports the outcome the way an SDK exporter must: success only once
+   * the line reached the file; failure when serialisation gave nothing (`undefined`) or the write failed.
+   */
+  exportRequest(bytes: Uint8Array | undefined, resultCallback: (result: ExportResult) => void): void {
+    if (!bytes) {
+      resultCallback({
+        code: ExportResultCode.FAILED,
+        error: new Error('otlp-json-file: serialisation failed'),
+      });
+      return;
+    }
+    this.append(bytes).then(
+      () => resultCallback({ code: ExportResultCode.SUCCESS }),
+      (error: unknown) =>
+        resultCallback({
+          code: ExportResultCode.FAILED,
+          error: error instanceof Error ? error : new Error(String(error)),
+        }),
+    );
   }
 
   close(): Promise<void> {

@@ -1,4 +1,3 @@
-import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
@@ -21,22 +20,7 @@ export class OtlpJsonFileLogExporter implements LogRecordExporter {
   }
 
   export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
-    const bytes = JsonLogsSerializer.serializeRequest(logs);
-    if (!bytes) {
-      resultCallback({
-        code: ExportResultCode.FAILED,
-        error: new Error('otlp-json-file: serialisation failed'),
-      });
-      return;
-    }
-    this._file.append(bytes).then(
-      () => resultCallback({ code: ExportResultCode.SUCCESS }),
-      (error: unknown) =>
-        resultCallback({
-          code: ExportResultCode.FAILED,
-          error: error instanceof Error ? error : new Error(String(error)),
-        }),
-    );
+    this._file.exportRequest(JsonLogsSerializer.serializeRequest(logs), resultCallback);
   }
 
   forceFlush(): Promise<void> {

@@ -1,4 +1,3 @@
-import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
@@ -17,22 +16,7 @@ export class OtlpJsonFileSpanExporter implements SpanExporter {
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    const bytes = JsonTraceSerializer.serializeRequest(spans);
-    if (!bytes) {
-      resultCallback({
-        code: ExportResultCode.FAILED,
-        error: new Error('otlp-json-file: serialisation failed'),
-      });
-      return;
-    }
-    this._file.append(bytes).then(
-      () => resultCallback({ code: ExportResultCode.SUCCESS }),
-      (error: unknown) =>
-        resultCallback({
-          code: ExportResultCode.FAILED,
-          error: error instanceof Error ? error : new Error(String(error)),
-        }),
-    );
+    this._file.exportRequest(JsonTraceSerializer.serializeRequest(spans), resultCallback);
   }
 
   forceFlush(): Promise<void> {

@@ -38,6 +38,20 @@ export interface EngineLimits {
 }
 
 /** The observations a real engine records for these events (matching, grouping, values and steps done by it). */
+/** Tight engine limits for the property suites: caps and evictions happen on short streams. */
+export const PROPERTY_LIMITS: EngineLimits = {
+  outOfOrderToleranceMillis: 2_000,
+  maxEvidence: 3,
+  maxDistinctValuesPerGroup: 3,
+  maxEventsPerStep: 3,
+};
+
+/** A deterministic pseudo-random generator in [0, 1) (an LCG): the same seed gives the same stream. */
+export function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+}
+
 export function observationsOf(
   rules: readonly Rule[],
   events: readonly SecurityEvent[],
