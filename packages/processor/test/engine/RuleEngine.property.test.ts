@@ -137,6 +137,47 @@ const valueCountScenario: fc.Arbitrary<Scenario> = fc
     })),
   );
 
+/**
+ * value_count with thresholds above the indexed-set threshold (32 values): many distinct values, resets by
+ * alerts and cooldowns, and stale values pruned while the value index keeps (stale) entries.
+ */
+const VALUE_DOMAIN = Array.from({ length: 90 }, (_, i) => `v${i}`);
+const valueCountManyScenario: fc.Arbitrary<Scenario> = fc
+  .record({
+    N: fc.integer({ min: 30, max: 45 }),
+    F: fc.integer({ min: 1, max: 2 }),
+    W: fc.integer({ min: 40, max: 400 }),
+    tol: fc.integer({ min: 0, max: 10 }),
+    suppress: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 300 })),
+  })
+  .chain((r) =>
+    streamArb(
+      400,
+      (group, t) =>
+        fc
+          .array(fc.constantFrom(...VALUE_DOMAIN), { minLength: r.F, maxLength: r.F })
+          .map((values) => ({ group, t, name: 'e.v', values })),
+      ['g1', 'g2'],
+      -6,
+      8,
+    ).map((stream) => ({
+      rule: { type: 'value_count' as const, N: r.N, W: r.W, tol: r.tol, suppress: r.suppress, fields: r.F },
+      definition: {
+        id: 'p.values.many',
+        title: 'many values',
+        type: 'value_count' as const,
+        match: { event: 'e.v' },
+        groupBy: ['g'],
+        field: r.F === 1 ? 'f0' : ['f0', 'f1'],
+        timespan: r.W,
+        condition: { gte: r.N },
+        severity: 'high' as const,
+        ...(r.suppress > 0 ? { suppress: r.suppress } : {}),
+      },
+      stream,
+    })),
+  );
+
 const temporalScenario: fc.Arbitrary<Scenario> = fc
   .record({
     counts: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 2, maxLength: 3 }),
@@ -198,6 +239,27 @@ describe('RuleEngine', () => {
       );
     });
 
+    it('should match the oracle for value_count beyond the indexed-set threshold (30-45 distinct values)', () => {
+      fc.assert(
+        fc.property(valueCountManyScenario, (s) => {
+          // An alert lists at most 20 of its distinct values (a sample): compare the rest exactly, and check
+          // that the sample is drawn from the window's values.
+          const got = runEngine(s);
+          const want = oracleAlerts(s);
+          const strip = (a: OAlert) => ({ ...a, distinct: undefined });
+          expect(got.map(strip)).toEqual(want.map(strip));
+          got.forEach((a, i) => {
+            a.distinct!.forEach((sample, f) => {
+              const all = want[i]!.distinct![f]!;
+              expect(sample).toHaveLength(Math.min(20, all.length));
+              for (const v of sample) expect(all).toContain(v);
+            });
+          });
+        }),
+        { numRuns: Math.ceil(Number(process.env.SECMON_PROPERTY_RUNS ?? 600) / 4) },
+      );
+    });
+
     it('should match the oracle for temporal_ordered on random out-of-order streams', () => {
       fc.assert(
         fc.property(temporalScenario, (s) => {
@@ -220,5 +282,13 @@ describe('oracle scenarios', () => {
         samples.filter((s) => s.stream.some((e, i) => i > 0 && e.t < s.stream[i - 1]!.t)).length,
       ).toBeGreaterThan(300);
     }
+  });
+
+  it('should raise alerts, cooldowns and resets in the many-values scenario (the property is not vacuous)', () => {
+    const samples = fc.sample(valueCountManyScenario, { numRuns: 200, seed: 42 });
+    const alerts = samples.map(oracleAlerts);
+    expect(alerts.filter((a) => a.length > 0).length).toBeGreaterThan(40);
+    expect(alerts.filter((a) => a.length > 1).length).toBeGreaterThan(10);
+    expect(alerts.filter((a) => a.some((x) => x.suppressedCount > 0)).length).toBeGreaterThan(0);
   });
 });
