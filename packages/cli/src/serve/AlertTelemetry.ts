@@ -11,7 +11,7 @@ import {
 } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import type { Alert } from '@secmon/processor';
+import type { ActionDispatcherStats, Alert, AlertAction } from '@secmon/processor';
 import { AlertPublisher } from '@secmon/processor';
 import { ATTR_SERVICE_NAME } from '@secmon/semconv';
 import type { ExportProtocol } from './ServeConfig.js';
@@ -22,6 +22,8 @@ export interface AlertTelemetryOptions {
   tracesProtocol: ExportProtocol;
   /** Environment for the batch settings (`OTEL_BLRP_*`, `OTEL_BSP_*`) and the resource (`OTEL_SERVICE_NAME`...). */
   env: NodeJS.ProcessEnv;
+  /** Alert actions, run by the publisher's bounded, retrying queue. Default none. */
+  actions?: readonly AlertAction[];
 }
 
 function envInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -81,6 +83,7 @@ export class AlertTelemetry {
     this._publisher = new AlertPublisher({
       tracerProvider: this._tracerProvider,
       loggerProvider: this._loggerProvider,
+      actions: options.actions ?? [],
     });
   }
 
@@ -89,7 +92,12 @@ export class AlertTelemetry {
     return this._publisher.errors;
   }
 
-  /** Queues one alert for export (span + log record). Never throws. */
+  /** Counters of the action queue (delivered, failed attempts, abandoned, dropped, pending). */
+  actionStats(): ActionDispatcherStats {
+    return this._publisher.actionStats();
+  }
+
+  /** Queues one alert for export (span + log record) and for the actions. Never throws. */
   emit(alert: Alert): void {
     if (this._shutdown !== undefined) return;
     this._publisher.publish(alert);
@@ -100,10 +108,13 @@ export class AlertTelemetry {
     await Promise.all([this._tracerProvider.forceFlush(), this._loggerProvider.forceFlush()]);
   }
 
-  /** Flushes and stops the exporters; idempotent. */
-  shutdown(): Promise<void> {
+  /**
+   * Flushes and stops the exporters, and waits for queued action deliveries up to `timeoutMillis` (the rest
+   * are dropped and counted); idempotent.
+   */
+  shutdown(timeoutMillis?: number): Promise<void> {
     this._shutdown ??= Promise.all([
-      this._publisher.shutdown(),
+      this._publisher.shutdown(timeoutMillis),
       this._tracerProvider.shutdown(),
       this._loggerProvider.shutdown(),
     ]).then(() => {});

@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { YamlSource } from '../internal/YamlSource.js';
+import { suggest } from '../internal/suggest.js';
 import { parseByteSize, parseDurationMillis } from '../internal/units.js';
+import type { ActionConfig } from './parseActions.js';
+import { parseActions } from './parseActions.js';
 
 /** OTLP/HTTP encodings the alert exporters can use. */
 export type ExportProtocol = 'http/protobuf' | 'http/json';
@@ -20,6 +23,10 @@ export interface ServeConfig {
   /** Protocol of the alert log and span exporters (from `OTEL_EXPORTER_OTLP_*_PROTOCOL`). */
   logsProtocol: ExportProtocol;
   tracesProtocol: ExportProtocol;
+  /** Alert actions from the config file's `actions:` list (secrets resolved: never print them). */
+  actions: ActionConfig[];
+  /** Settings that work but deserve a warning at start-up. */
+  warnings: string[];
   /** Where each setting came from, for the start-up line. */
   origins: Record<string, string>;
 }
@@ -54,7 +61,16 @@ export const SERVE_DEFAULTS = {
   shutdownTimeoutMillis: 10_000,
 } as const;
 
-const FILE_KEYS = ['host', 'port', 'token', 'tokenFile', 'maxBodySize', 'rules', 'shutdownTimeout'] as const;
+const FILE_KEYS = [
+  'host',
+  'port',
+  'token',
+  'tokenFile',
+  'maxBodySize',
+  'rules',
+  'shutdownTimeout',
+  'actions',
+] as const;
 
 const ENV = {
   config: 'SECMON_SERVE_CONFIG',
@@ -94,6 +110,9 @@ export async function resolveServeConfig(
     raw.set(key, { value, origin, base });
   };
 
+  // Actions are structured and come from the file only; kept with their source for `file:line` messages.
+  let actionsRaw: { value: unknown; src: YamlSource; base: string } | undefined;
+
   const configPath = flags.config ?? nonEmpty(env[ENV.config]);
   if (configPath !== undefined) {
     const file = resolve(cwd, configPath);
@@ -121,7 +140,8 @@ export async function resolveServeConfig(
               );
               continue;
             }
-            set(key, v, src.where([key]), dirname(file));
+            if (key === 'actions') actionsRaw = { value: v, src, base: dirname(file) };
+            else set(key, v, src.where([key]), dirname(file));
           }
         }
       }
@@ -236,6 +256,16 @@ export async function resolveServeConfig(
     else shutdownTimeoutMillis = n;
   }
 
+  let actions: ActionConfig[] = [];
+  const warnings: string[] = [];
+  if (actionsRaw !== undefined) {
+    origins['actions'] = actionsRaw.src.where(['actions']);
+    const parsed = await parseActions(actionsRaw.value, actionsRaw.src, actionsRaw.base, env);
+    problems.push(...parsed.problems);
+    warnings.push(...parsed.warnings);
+    actions = parsed.actions;
+  }
+
   const logsProtocol = exportProtocol(env, 'LOGS', problems);
   const tracesProtocol = exportProtocol(env, 'TRACES', problems);
   for (const name of [
@@ -267,6 +297,8 @@ export async function resolveServeConfig(
     shutdownTimeoutMillis,
     logsProtocol,
     tracesProtocol,
+    actions,
+    warnings,
     origins,
   };
 }
@@ -293,32 +325,4 @@ function nonEmpty(v: string | undefined): string | undefined {
 
 function show(v: unknown): string {
   return JSON.stringify(v) ?? String(v);
-}
-
-/** The closest known key within two edits, for "did you mean". */
-function suggest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const k of known) {
-    const d = editDistance(key.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }

@@ -5,6 +5,8 @@ import { Detector } from '../engine/Detector.js';
 import { loadRules } from '../engine/loadRules.js';
 import { escapeForTerminal } from '../terminal/escapeForTerminal.js';
 import { AlertTelemetry } from './AlertTelemetry.js';
+import { createActions } from './createActions.js';
+import { describeActions } from './parseActions.js';
 import { OtlpHttpReceiver } from './OtlpHttpReceiver.js';
 import type { ServeFlags } from './ServeConfig.js';
 import { ConfigError, resolveServeConfig } from './ServeConfig.js';
@@ -61,10 +63,17 @@ export async function serveCommand(
     return EXIT.USAGE;
   }
 
+  // Said once per action, then only counted (the stop line has the totals), like refused requests.
+  const created = createActions(config.actions, (label, message) => {
+    void log(
+      `alert action ${label} failed: ${escapeForTerminal(message, 300)} (retried with backoff; further failures of this action are only counted)`,
+    );
+  });
   const telemetry = new AlertTelemetry({
     logsProtocol: config.logsProtocol,
     tracesProtocol: config.tracesProtocol,
     env: io.env,
+    actions: created.actions,
   });
   let alerts = 0;
   const detector = new Detector(loaded.rules, () => {}, {
@@ -94,7 +103,8 @@ export async function serveCommand(
   try {
     await receiver.start();
   } catch (err) {
-    await telemetry.shutdown();
+    await telemetry.shutdown(0);
+    created.close();
     await log(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
     return EXIT.USAGE;
   }
@@ -107,8 +117,10 @@ export async function serveCommand(
       `token ${config.token === undefined ? 'off' : 'required'}; max body ${config.maxBodyBytes} bytes)`,
   );
   await log(
-    `alerts go to ${exportTarget(io.env, 'LOGS', 'v1/logs')} and ${exportTarget(io.env, 'TRACES', 'v1/traces')} over OTLP ${protocols}`,
+    `alerts go to ${exportTarget(io.env, 'LOGS', 'v1/logs')} and ${exportTarget(io.env, 'TRACES', 'v1/traces')} over OTLP ${protocols}; ` +
+      `actions: ${describeActions(config.actions)}`,
   );
+  for (const w of config.warnings) await log(`warning: ${escapeForTerminal(w, 500)}`);
   if (!isLoopback(config.host) && config.token === undefined) {
     await log(
       `warning: listening on ${config.host} without a bearer token; anyone who can reach it can feed events`,
@@ -131,14 +143,38 @@ export async function serveCommand(
   await log(`${signal}: draining requests and flushing alerts`);
   await receiver.drain(config.shutdownTimeoutMillis);
   detector.finish();
-  const timeout = new Promise<'timeout'>((resolve) =>
-    setTimeout(() => resolve('timeout'), config.shutdownTimeoutMillis).unref(),
-  );
-  const flushed = await Promise.race([telemetry.shutdown().then(() => 'ok' as const), timeout]);
+  // Deliberately not unref'd: the action queue's retry timers are unref'd (right inside an application), so
+  // while a delivery waits for its backoff nothing else keeps serve's event loop alive, and the process would
+  // exit mid-shutdown without delivering. Cleared as soon as the shutdown settles.
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMillis);
+  });
+  const droppedBefore = telemetry.actionStats().dropped;
+  const flushed = await Promise.race([
+    telemetry.shutdown(config.shutdownTimeoutMillis).then(() => 'ok' as const),
+    timeout,
+  ]);
+  clearTimeout(timer);
+  created.close();
   const c = receiver.counters;
+  let actionsLine = '';
+  let undelivered = 0;
+  if (config.actions.length > 0) {
+    const a = telemetry.actionStats();
+    // Deliveries still queued, in flight or waiting for a retry when the timeout struck are lost (the
+    // publisher counts those it drops at its own timeout; the others are still pending).
+    undelivered = a.pending + (a.dropped - droppedBefore);
+    actionsLine =
+      `; actions: ${a.delivered} delivered, ${a.abandoned} abandoned, ${droppedBefore} dropped` +
+      (a.failures > 0 ? `, ${a.failures} failed attempts` : '') +
+      (undelivered > 0 ? `, ${undelivered} not finished within the shutdown timeout` : '');
+  }
+  const late = flushed === 'timeout' || undelivered > 0;
   await log(
     `stopped: ${c.requests} requests (${c.refused} refused), ${c.records} records, ${c.events} events, ${alerts} alerts` +
-      (flushed === 'timeout' ? '; alert export did not finish within the shutdown timeout' : ''),
+      actionsLine +
+      (late ? '; alert export did not finish within the shutdown timeout' : ''),
   );
-  return flushed === 'timeout' ? EXIT.FINDINGS : EXIT.OK;
+  return late ? EXIT.FINDINGS : EXIT.OK;
 }
