@@ -18,7 +18,7 @@ export interface CreatedActions {
  */
 export function createActions(
   configs: readonly ActionConfig[],
-  onFailure: (label: string, message: string) => void,
+  onFailure: (label: string, message: string, retryable: boolean) => void,
 ): CreatedActions {
   const emails: EmailAction[] = [];
   const actions = configs.map((c): AlertAction => {
@@ -51,10 +51,14 @@ class ReportFirstFailure implements AlertAction {
   readonly name: string;
   private readonly _inner: AlertAction;
   private readonly _label: string;
-  private readonly _onFailure: (label: string, message: string) => void;
+  private readonly _onFailure: (label: string, message: string, retryable: boolean) => void;
   private _reported = false;
 
-  constructor(inner: AlertAction, label: string, onFailure: (label: string, message: string) => void) {
+  constructor(
+    inner: AlertAction,
+    label: string,
+    onFailure: (label: string, message: string, retryable: boolean) => void,
+  ) {
     this._inner = inner;
     this.name = inner.name;
     this._label = label;
@@ -68,7 +72,12 @@ class ReportFirstFailure implements AlertAction {
       if (!this._reported) {
         this._reported = true;
         try {
-          this._onFailure(this._label, describeError(err));
+          // `retryable: false` (a 4xx, an SMTP 5xx) stops the retries: say so rather than promise a retry.
+          this._onFailure(
+            this._label,
+            describeError(err),
+            (err as { retryable?: unknown }).retryable !== false,
+          );
         } catch {
           // A reporting hook must not turn a delivery failure into something else.
         }

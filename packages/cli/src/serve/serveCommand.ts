@@ -64,9 +64,10 @@ export async function serveCommand(
   }
 
   // Said once per action, then only counted (the stop line has the totals), like refused requests.
-  const created = createActions(config.actions, (label, message) => {
+  const created = createActions(config.actions, (label, message, retryable) => {
     void log(
-      `alert action ${label} failed: ${escapeForTerminal(message, 300)} (retried with backoff; further failures of this action are only counted)`,
+      `alert action ${label} failed: ${escapeForTerminal(message, 300)} ` +
+        `(${retryable ? 'retried with backoff' : 'not retried'}; further failures of this action are only counted)`,
     );
   });
   const telemetry = new AlertTelemetry({

@@ -173,6 +173,24 @@ describe('secmon serve alert actions', () => {
     );
   });
 
+  it('should give up at once on a refusal (401), say it is not retried, and count it as abandoned', async () => {
+    const http = await startHttpServer(() => ({ status: 401 }));
+    closers.push(() => http.close());
+    const config = writeConfig('refused.yaml', ['actions:', '  - type: webhook', `    url: ${http.url}`]);
+    const serve = await startServe(['--config', config]);
+    await postLogs(serve, bruteForce('203.0.113.11'));
+    await waitForText(
+      serve.stderr,
+      /alert action actions\[0\] \(.*refused\.yaml:2\) webhook failed: HTTP 401 from 127\.0\.0\.1:\d+ \(not retried; further failures of this action are only counted\)\n/,
+    );
+    serve.child.kill('SIGTERM');
+    expect(await serve.exit).toBe(0);
+    expect(http.requests).toHaveLength(1);
+    expect(serve.stderr()).toMatch(
+      /1 alerts; actions: 0 delivered, 1 abandoned, 0 dropped, 1 failed attempts\n$/,
+    );
+  });
+
   it('should exit 1 when a delivery has not finished within the shutdown timeout', async () => {
     const http = await startHttpServer(() => 'hang');
     closers.push(() => http.close());
