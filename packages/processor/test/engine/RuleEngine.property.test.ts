@@ -112,14 +112,31 @@ const eventCountScenario: fc.Arbitrary<Scenario> = fc
   )
   .map((s) => ({ ...s, rule: { ...s.rule, W: s.rule.W / US } }));
 
-const valueCountScenario: fc.Arbitrary<Scenario> = fc
-  .record({ N: fc.integer({ min: 1, max: 4 }), F: fc.integer({ min: 1, max: 2 }), ...common })
-  .chain((r) =>
-    streamArb(60, (group, t) =>
-      fc
-        .array(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), { minLength: r.F, maxLength: r.F })
-        .map((values) => ({ group, t, name: 'e.v', values })),
-    ).map((stream) => ({
+interface ValueCountParams {
+  readonly N: number;
+  readonly F: number;
+  readonly W: number;
+  readonly tol: number;
+  readonly suppress: number;
+}
+
+/** A value_count scenario: random parameters, then a stream whose events carry F values from `domain`. */
+function valueCountArb(
+  params: fc.Arbitrary<ValueCountParams>,
+  domain: readonly string[],
+  stream: { length: number; groups?: string[]; minStep?: number; maxStep?: number },
+): fc.Arbitrary<Scenario> {
+  return params.chain((r) =>
+    streamArb(
+      stream.length,
+      (group, t) =>
+        fc
+          .array(fc.constantFrom(...domain), { minLength: r.F, maxLength: r.F })
+          .map((values) => ({ group, t, name: 'e.v', values })),
+      stream.groups,
+      stream.minStep,
+      stream.maxStep,
+    ).map((events) => ({
       rule: { type: 'value_count' as const, N: r.N, W: r.W, tol: r.tol, suppress: r.suppress, fields: r.F },
       definition: {
         id: 'p.values',
@@ -133,50 +150,32 @@ const valueCountScenario: fc.Arbitrary<Scenario> = fc
         severity: 'high' as const,
         ...(r.suppress > 0 ? { suppress: r.suppress } : {}),
       },
-      stream,
+      stream: events,
     })),
   );
+}
+
+const valueCountScenario = valueCountArb(
+  fc.record({ N: fc.integer({ min: 1, max: 4 }), F: fc.integer({ min: 1, max: 2 }), ...common }),
+  ['a', 'b', 'c', 'd', 'e', 'f'],
+  { length: 60 },
+);
 
 /**
  * value_count with thresholds above the indexed-set threshold (32 values): many distinct values, resets by
  * alerts and cooldowns, and stale values pruned while the value index keeps (stale) entries.
  */
-const VALUE_DOMAIN = Array.from({ length: 90 }, (_, i) => `v${i}`);
-const valueCountManyScenario: fc.Arbitrary<Scenario> = fc
-  .record({
+const valueCountManyScenario = valueCountArb(
+  fc.record({
     N: fc.integer({ min: 30, max: 45 }),
     F: fc.integer({ min: 1, max: 2 }),
     W: fc.integer({ min: 40, max: 400 }),
     tol: fc.integer({ min: 0, max: 10 }),
     suppress: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 300 })),
-  })
-  .chain((r) =>
-    streamArb(
-      400,
-      (group, t) =>
-        fc
-          .array(fc.constantFrom(...VALUE_DOMAIN), { minLength: r.F, maxLength: r.F })
-          .map((values) => ({ group, t, name: 'e.v', values })),
-      ['g1', 'g2'],
-      -6,
-      8,
-    ).map((stream) => ({
-      rule: { type: 'value_count' as const, N: r.N, W: r.W, tol: r.tol, suppress: r.suppress, fields: r.F },
-      definition: {
-        id: 'p.values.many',
-        title: 'many values',
-        type: 'value_count' as const,
-        match: { event: 'e.v' },
-        groupBy: ['g'],
-        field: r.F === 1 ? 'f0' : ['f0', 'f1'],
-        timespan: r.W,
-        condition: { gte: r.N },
-        severity: 'high' as const,
-        ...(r.suppress > 0 ? { suppress: r.suppress } : {}),
-      },
-      stream,
-    })),
-  );
+  }),
+  Array.from({ length: 90 }, (_, i) => `v${i}`),
+  { length: 400, groups: ['g1', 'g2'], minStep: -6, maxStep: 8 },
+);
 
 const temporalScenario: fc.Arbitrary<Scenario> = fc
   .record({
