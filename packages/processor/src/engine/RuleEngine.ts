@@ -548,8 +548,7 @@ export class RuleEngine {
 
   /**
    * {@link process} with the event's fields as arguments: what `SecurityRulesProcessor.onEmit` calls, so that
-   * no event object is built per record and the engine sees one call shape whatever objects its callers use
-   * (measured: the shape checks of a shared `process(event)` fed by several event shapes).
+   * no event object is built per record and the engine sees one call shape whatever objects its callers use.
    */
   processFields(
     eventName: string,
