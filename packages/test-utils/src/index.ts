@@ -27,3 +27,7 @@ export { describeWithServices } from './describeWithServices.js';
 export type { ServiceStatus, ServiceCheck, RequireServiceOptions } from './requireService.js';
 export { RedisServer, freePort } from './RedisServer.js';
 export type { RedisServerOptions } from './RedisServer.js';
+export { startHttpServer } from './startHttpServer.js';
+export type { HttpServerBehaviour, HttpTestServer, ReceivedHttpRequest } from './startHttpServer.js';
+export { startSmtpServer, smtpUnavailableReason } from './startSmtpServer.js';
+export type { ReceivedMail, SmtpServerOptions, SmtpTestServer } from './startSmtpServer.js';

@@ -8,7 +8,7 @@ import {
   type Alert,
 } from '../../src/index.js';
 import { makeAlert } from '../support/alerts.js';
-import { startHttpServer } from '../support/httpServer.js';
+import { startHttpServer } from '@secmon/test-utils';
 import { createPipeline } from '../support/pipeline.js';
 
 const closers: (() => Promise<void>)[] = [];

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionDispatcher, EmailAction } from '../../src/index.js';
 import { makeAlert } from '../support/alerts.js';
-import { describeWithServices } from '@secmon/test-utils';
-import { smtpUnavailableReason, startSmtpServer } from '../support/smtpServer.js';
+import { describeWithServices, smtpUnavailableReason, startSmtpServer } from '@secmon/test-utils';
 
 await describeWithServices('EmailAction', { smtp: () => smtpUnavailableReason() ?? true }, () => {
   let smtp: Awaited<ReturnType<typeof startSmtpServer>>;

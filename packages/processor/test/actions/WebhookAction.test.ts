@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebhookAction } from '../../src/index.js';
 import { makeAlert } from '../support/alerts.js';
-import { startHttpServer } from '../support/httpServer.js';
+import { startHttpServer } from '@secmon/test-utils';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
