@@ -1,7 +1,5 @@
 // `secmon serve` end to end: the real executable in a child process, fed by the OpenTelemetry SDK's OTLP log
 // exporters, exporting its alerts to an OTLP capture server (the stand-in for a collector or SIEM).
-import type { ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,46 +12,15 @@ import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { configureSecurityLogging, SecurityEvents } from '@secmon/instrumentation';
-import { OtlpCaptureServer } from '@secmon/test-utils';
 import { ALERT_EVENT_NAME, ALERT_SPAN_NAME, EVENTS } from '@secmon/semconv';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { spawnCli } from '../support/runCli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/runCli.js';
+import { useServeHarness } from '../support/serveHarness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'secmon-serve-'));
 const TOKEN = 'test-token-0123456789abcdef';
-let capture: OtlpCaptureServer;
-const children: ChildProcess[] = [];
 
-interface Serve {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
-
-async function startServe(args: string[] = [], env: Record<string, string> = {}): Promise<Serve> {
-  const child = spawnCli(['serve', '--port', '0', ...args], {
-    env: {
-      OTEL_EXPORTER_OTLP_ENDPOINT: capture.url,
-      OTEL_BSP_SCHEDULE_DELAY: '50',
-      OTEL_BLRP_SCHEDULE_DELAY: '50',
-      ...env,
-    },
-  });
-  children.push(child);
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const check = (): void => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\/v1\/logs/.exec(err);
-      if (m !== null) resolve(m[1]!);
-    };
-    child.stderr!.on('data', check);
-    void exit.then((code) => reject(new Error(`serve exited with ${code}: ${err}`)));
-  });
-  return { child, url, stderr: () => err, exit };
-}
+const harness = useServeHarness({ OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_BLRP_SCHEDULE_DELAY: '50' });
 
 /** The application side: an SDK LoggerProvider exporting over OTLP/HTTP, events emitted inside request spans. */
 function application(exporter: LogRecordExporter): {
@@ -92,53 +59,14 @@ function application(exporter: LogRecordExporter): {
   return { emitBruteForce, provider };
 }
 
-async function waitForText(read: () => string, pattern: RegExp): Promise<void> {
-  for (let i = 0; i < 200 && !pattern.test(read()); i++) await new Promise((r) => setTimeout(r, 25));
-  expect(read()).toMatch(pattern);
-}
-
-function post(
-  url: string,
-  body: Buffer,
-  headers: Record<string, string>,
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  return new Promise((resolve, reject) => {
-    // `transfer-encoding: chunked` in headers sends the body without a declared length.
-    const length =
-      headers['transfer-encoding'] === 'chunked' ? {} : { 'content-length': String(body.length) };
-    const req = request(url, { method: 'POST', headers: { ...length, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }),
-      );
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-beforeAll(async () => {
-  capture = await OtlpCaptureServer.start();
-});
-
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-  capture.clear();
-});
-
-afterAll(async () => {
-  await capture.close();
-});
-
 describe('secmon serve', () => {
   it('should turn events posted by the OTLP protobuf exporter into alert spans (linked to the evidence) and alert log records', async () => {
-    const serve = await startServe();
+    const serve = await harness.start();
     const app = application(new OTLPLogExporterProto({ url: `${serve.url}/v1/logs` }));
     const spanIds = app.emitBruteForce('203.0.113.7', 12);
     await app.provider.forceFlush();
 
-    const [span] = await capture.waitForSpans(1);
+    const [span] = await harness.capture.waitForSpans(1);
     expect(span!.name).toBe(ALERT_SPAN_NAME);
     expect(span!.attributes).toMatchObject({
       'security_rule.uuid': 'authn.brute_force.client',
@@ -150,7 +78,7 @@ describe('secmon serve', () => {
     expect(span!.links.map((l) => l.spanId)).toEqual(spanIds.slice(0, 10));
     expect(span!.resource['service.name']).toBe('secmon-serve');
 
-    const logs = await capture.waitForLogs(1);
+    const logs = await harness.capture.waitForLogs(1);
     const alertLog = logs.find((l) => l.eventName === ALERT_EVENT_NAME)!;
     expect(alertLog.severityNumber).toBeGreaterThanOrEqual(17);
     expect(alertLog.attributes['security_rule.uuid']).toBe('authn.brute_force.client');
@@ -162,7 +90,7 @@ describe('secmon serve', () => {
   });
 
   it('should detect attacks in events from @secmon/instrumentation (SecurityEvents + configureSecurityLogging + OTLP exporter)', async () => {
-    const serve = await startServe();
+    const serve = await harness.start();
     const logging = configureSecurityLogging({
       // protobuf + gzip: also what the collector's otlphttp exporter sends by default.
       exporter: new OTLPLogExporterProto({ url: `${serve.url}/v1/logs`, compression: 'gzip' as never }),
@@ -184,7 +112,7 @@ describe('secmon serve', () => {
       });
     }
     await logging.loggerProvider.forceFlush();
-    const spans = await capture.waitForSpans(2);
+    const spans = await harness.capture.waitForSpans(2);
     expect(spans.map((s) => s.attributes['security_rule.uuid']).sort()).toEqual([
       'authn.brute_force.client',
       'authn.password_spraying',
@@ -194,15 +122,15 @@ describe('secmon serve', () => {
   });
 
   it('should accept OTLP/JSON with gzip from the JSON exporter, and export alerts as OTLP/JSON when asked', async () => {
-    const serve = await startServe([], { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
+    const serve = await harness.start([], { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
     const app = application(
       new OTLPLogExporterJson({ url: `${serve.url}/v1/logs`, compression: 'gzip' as never }),
     );
     app.emitBruteForce('198.51.100.9', 10);
     await app.provider.forceFlush();
-    const [span] = await capture.waitForSpans(1);
+    const [span] = await harness.capture.waitForSpans(1);
     expect(span!.attributes['client.address']).toBe('198.51.100.9');
-    await capture.waitFor((c) =>
+    await harness.capture.waitFor((c) =>
       c.requests.some((r) => r.path === '/v1/traces' && r.contentType.startsWith('application/json')),
     );
     await app.provider.shutdown();
@@ -211,23 +139,22 @@ describe('secmon serve', () => {
   it('should refuse requests without the bearer token (401) and accept them with it', async () => {
     const tokenFile = join(dir, 'token');
     writeFileSync(tokenFile, `${TOKEN}\n`);
-    const serve = await startServe(['--token-file', tokenFile]);
+    const serve = await harness.start(['--token-file', tokenFile]);
     const body = Buffer.from('{"resourceLogs":[]}');
     const json = { 'content-type': 'application/json' };
-    const none = await post(`${serve.url}/v1/logs`, body, json);
+    const none = await serve.post('/v1/logs', body, json);
     expect(none.status).toBe(401);
     expect(none.headers['www-authenticate']).toBe('Bearer realm="secmon"');
     expect(JSON.parse(none.body)).toEqual({ code: 16, message: 'missing or wrong bearer token' });
     expect(
-      (await post(`${serve.url}/v1/logs`, body, { ...json, authorization: 'Bearer wrong-token-0123456789' }))
+      (await serve.post('/v1/logs', body, { ...json, authorization: 'Bearer wrong-token-0123456789' }))
         .status,
     ).toBe(401);
-    expect(
-      (await post(`${serve.url}/v1/logs`, body, { ...json, authorization: `Bearer ${TOKEN}` })).status,
-    ).toBe(200);
+    expect((await serve.post('/v1/logs', body, { ...json, authorization: `Bearer ${TOKEN}` })).status).toBe(
+      200,
+    );
     // The operator hears about it once, not once per request.
-    await waitForText(
-      serve.stderr,
+    await serve.waitForStderr(
       /refused a request with 401 \(missing or wrong bearer token\); further 401s are only counted\n/,
     );
     expect(serve.stderr().match(/refused a request/g)).toHaveLength(1);
@@ -241,17 +168,17 @@ describe('secmon serve', () => {
     );
     app.emitBruteForce('203.0.113.8', 10);
     await app.provider.forceFlush();
-    const [span] = await capture.waitForSpans(1);
+    const [span] = await harness.capture.waitForSpans(1);
     expect(span!.attributes['client.address']).toBe('203.0.113.8');
     await app.provider.shutdown();
   });
 
   it('should refuse oversize requests with 413, declared, streamed or inflated by gzip', async () => {
-    const serve = await startServe(['--max-body-size', '64KiB']);
+    const serve = await harness.start(['--max-body-size', '64KiB']);
     const big = Buffer.alloc(100 * 1024, 0x20);
-    const declared = await post(`${serve.url}/v1/logs`, big, { 'content-type': 'application/x-protobuf' });
+    const declared = await serve.post('/v1/logs', big, { 'content-type': 'application/x-protobuf' });
     expect(declared.status).toBe(413);
-    const streamed = await post(`${serve.url}/v1/logs`, big, {
+    const streamed = await serve.post('/v1/logs', big, {
       'content-type': 'application/x-protobuf',
       'transfer-encoding': 'chunked',
     });
@@ -262,7 +189,7 @@ describe('secmon serve', () => {
     // A gzip bomb: 100 KiB of JSON whitespace in about 100 bytes on the wire.
     const bomb = gzipSync(Buffer.concat([Buffer.from('{"resourceLogs":[]'), big, Buffer.from('}')]));
     expect(bomb.length).toBeLessThan(1024);
-    const inflated = await post(`${serve.url}/v1/logs`, bomb, {
+    const inflated = await serve.post('/v1/logs', bomb, {
       'content-type': 'application/json',
       'content-encoding': 'gzip',
     });
@@ -270,34 +197,32 @@ describe('secmon serve', () => {
     expect(JSON.parse(inflated.body).message).toMatch(/decompressed body over 65536 bytes/);
     // Within the limit, the same server answers 200.
     expect(
-      (await post(`${serve.url}/v1/logs`, Buffer.from('{}'), { 'content-type': 'application/json' })).status,
+      (await serve.post('/v1/logs', Buffer.from('{}'), { 'content-type': 'application/json' })).status,
     ).toBe(200);
   });
 
   it('should answer 400 for undecodable bodies and 415 for other media types', async () => {
-    const serve = await startServe();
+    const serve = await harness.start();
     expect(
-      (await post(`${serve.url}/v1/logs`, Buffer.from('{nope'), { 'content-type': 'application/json' }))
-        .status,
+      (await serve.post('/v1/logs', Buffer.from('{nope'), { 'content-type': 'application/json' })).status,
     ).toBe(400);
     expect(
       (
-        await post(`${serve.url}/v1/logs`, Buffer.from([0x0a, 0xff]), {
+        await serve.post('/v1/logs', Buffer.from([0x0a, 0xff]), {
           'content-type': 'application/x-protobuf',
         })
       ).status,
     ).toBe(400);
+    expect((await serve.post('/v1/logs', Buffer.from('x'), { 'content-type': 'text/plain' })).status).toBe(
+      415,
+    );
     expect(
-      (await post(`${serve.url}/v1/logs`, Buffer.from('x'), { 'content-type': 'text/plain' })).status,
-    ).toBe(415);
-    expect(
-      (await post(`${serve.url}/v1/traces`, Buffer.from('{}'), { 'content-type': 'application/json' }))
-        .status,
+      (await serve.post('/v1/traces', Buffer.from('{}'), { 'content-type': 'application/json' })).status,
     ).toBe(404);
   });
 
   it('should report health on /health', async () => {
-    const serve = await startServe();
+    const serve = await harness.start();
     const res = await fetch(`${serve.url}/health`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
@@ -305,7 +230,7 @@ describe('secmon serve', () => {
 
   it('should flush pending alerts on SIGTERM', async () => {
     // Batches would wait ten minutes: only the shutdown flush can deliver these alerts.
-    const serve = await startServe([], {
+    const serve = await harness.start([], {
       OTEL_BSP_SCHEDULE_DELAY: '600000',
       OTEL_BLRP_SCHEDULE_DELAY: '600000',
     });
@@ -315,8 +240,8 @@ describe('secmon serve', () => {
     await app.provider.shutdown();
     serve.child.kill('SIGTERM');
     expect(await serve.exit).toBe(0);
-    expect(capture.spans().map((s) => s.attributes['client.address'])).toEqual(['203.0.113.99']);
-    expect(capture.logs().filter((l) => l.eventName === ALERT_EVENT_NAME)).toHaveLength(1);
+    expect(harness.capture.spans().map((s) => s.attributes['client.address'])).toEqual(['203.0.113.99']);
+    expect(harness.capture.logs().filter((l) => l.eventName === ALERT_EVENT_NAME)).toHaveLength(1);
     expect(serve.stderr()).toMatch(
       /SIGTERM: draining requests and flushing alerts\n.*stopped: \d+ requests \(0 refused\), 10 records, 10 events, 1 alerts/,
     );
@@ -325,12 +250,9 @@ describe('secmon serve', () => {
   it('should exit 2 with exact errors on invalid configuration', async () => {
     const config = join(dir, 'serve.yaml');
     writeFileSync(config, 'port: 4319\nmaxBodySize: huge\n');
-    const child = spawnCli(['serve', '--config', config, '--host', 'not a host'], {});
-    let err = '';
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, stderr } = await runCli(['serve', '--config', config, '--host', 'not a host']);
     expect(code).toBe(2);
-    expect(err).toBe(
+    expect(stderr).toBe(
       'secmon serve: invalid configuration\n' +
         '  host (--host): must be an IP address or a host name, got "not a host"\n' +
         `  maxBodySize (${config}:2): must be a size such as 4MiB or 1048576, got "huge"\n`,

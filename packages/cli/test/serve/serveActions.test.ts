@@ -1,52 +1,28 @@
 // `secmon serve` with alert actions, end to end: the real executable in a child process, OTLP/JSON posted to it,
 // and the alerts delivered to real servers on 127.0.0.1 (an HTTP server for webhook and Slack, aiosmtpd for email).
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeWithServices, OtlpCaptureServer } from '@secmon/test-utils';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpServer } from '../support/httpServer.js';
-import { spawnCli } from '../support/runCli.js';
-import { smtpUnavailableReason, startSmtpServer } from '../support/smtpServer.js';
+import {
+  describeWithServices,
+  smtpUnavailableReason,
+  startHttpServer,
+  startSmtpServer,
+} from '@secmon/test-utils';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { runCli } from '../support/runCli.js';
+import type { ServeProcess } from '../support/serveHarness.js';
+import { useServeHarness } from '../support/serveHarness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'secmon-serve-actions-e2e-'));
 const HOOK_TOKEN = 'hook-token-that-stays-secret-42';
 const SLACK_SECRET = 'T000/B000/slack-secret-path-xyz';
-let capture: OtlpCaptureServer;
-const children: ChildProcess[] = [];
-const closers: (() => Promise<void>)[] = [];
-
-interface Serve {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
+const harness = useServeHarness();
 
 function writeConfig(name: string, lines: string[]): string {
   const file = join(dir, name);
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
-}
-
-async function startServe(args: string[], env: Record<string, string> = {}): Promise<Serve> {
-  const child = spawnCli(['serve', '--port', '0', ...args], {
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: capture.url, ...env },
-  });
-  children.push(child);
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const check = (): void => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\/v1\/logs[^\n]*\n[^\n]*\n/.exec(err);
-      if (m !== null) resolve(m[1]!);
-    };
-    child.stderr!.on('data', check);
-    void exit.then((code) => reject(new Error(`serve exited with ${code}: ${err}`)));
-  });
-  return { child, url, stderr: () => err, exit };
 }
 
 /** Ten failed logins from one client.address within ten seconds: `authn.brute_force.client` (high). */
@@ -74,50 +50,25 @@ function bruteForce(ip: string): string {
   });
 }
 
-async function postLogs(serve: Serve, body: string): Promise<void> {
-  const res = await fetch(`${serve.url}/v1/logs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-  });
-  expect(res.status).toBe(200);
+async function postLogs(serve: ServeProcess, body: string): Promise<void> {
+  expect((await serve.post('/v1/logs', body)).status).toBe(200);
 }
-
-async function waitForText(read: () => string, pattern: RegExp): Promise<void> {
-  for (let i = 0; i < 400 && !pattern.test(read()); i++) await new Promise((r) => setTimeout(r, 25));
-  expect(read()).toMatch(pattern);
-}
-
-beforeAll(async () => {
-  capture = await OtlpCaptureServer.start();
-});
-
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-  for (const close of closers.splice(0)) await close();
-  capture.clear();
-});
-
-afterAll(async () => {
-  await capture.close();
-});
 
 describe('secmon serve alert actions', () => {
   it('should deliver an alert to a webhook and to Slack, with secrets from the environment kept out of its output', async () => {
     const http = await startHttpServer();
-    closers.push(() => http.close());
-    const base = http.url.replace(/\/hook$/, '');
+    onTestFinished(() => http.close());
     const config = writeConfig('hooks.yaml', [
       'actions:',
       '  - type: webhook',
-      `    url: ${base}/webhook`,
+      `    url: ${http.origin}/webhook`,
       '    headers: { Authorization: "Bearer ${env:HOOK_TOKEN}" }',
       '  - type: slack',
       '    webhookUrl: ${env:SLACK_WEBHOOK_URL}',
     ]);
-    const serve = await startServe(['--config', config], {
+    const serve = await harness.start(['--config', config], {
       HOOK_TOKEN,
-      SLACK_WEBHOOK_URL: `${base}/services/${SLACK_SECRET}`,
+      SLACK_WEBHOOK_URL: `${http.origin}/services/${SLACK_SECRET}`,
     });
     expect(serve.stderr()).toMatch(/alerts go to .* over OTLP http\/protobuf; actions: 1 webhook, 1 slack\n/);
 
@@ -154,12 +105,11 @@ describe('secmon serve alert actions', () => {
   it('should report the first failure of an action once, and on SIGTERM wait for the retried delivery', async () => {
     // The first attempt fails with 503; the retry (after a ~1 s backoff) happens during shutdown.
     const http = await startHttpServer((n) => ({ status: n === 0 ? 503 : 200 }));
-    closers.push(() => http.close());
+    onTestFinished(() => http.close());
     const config = writeConfig('retry.yaml', ['actions:', '  - type: webhook', `    url: ${http.url}`]);
-    const serve = await startServe(['--config', config]);
+    const serve = await harness.start(['--config', config]);
     await postLogs(serve, bruteForce('203.0.113.8'));
-    await waitForText(
-      serve.stderr,
+    await serve.waitForStderr(
       /alert action actions\[0\] \(.*retry\.yaml:2\) webhook failed: HTTP 503 from 127\.0\.0\.1:\d+ \(retried with backoff; further failures of this action are only counted\)\n/,
     );
     serve.child.kill('SIGTERM');
@@ -175,12 +125,11 @@ describe('secmon serve alert actions', () => {
 
   it('should give up at once on a refusal (401), say it is not retried, and count it as abandoned', async () => {
     const http = await startHttpServer(() => ({ status: 401 }));
-    closers.push(() => http.close());
+    onTestFinished(() => http.close());
     const config = writeConfig('refused.yaml', ['actions:', '  - type: webhook', `    url: ${http.url}`]);
-    const serve = await startServe(['--config', config]);
+    const serve = await harness.start(['--config', config]);
     await postLogs(serve, bruteForce('203.0.113.11'));
-    await waitForText(
-      serve.stderr,
+    await serve.waitForStderr(
       /alert action actions\[0\] \(.*refused\.yaml:2\) webhook failed: HTTP 401 from 127\.0\.0\.1:\d+ \(not retried; further failures of this action are only counted\)\n/,
     );
     serve.child.kill('SIGTERM');
@@ -193,18 +142,18 @@ describe('secmon serve alert actions', () => {
 
   it('should exit 1 when a delivery has not finished within the shutdown timeout', async () => {
     const http = await startHttpServer(() => 'hang');
-    closers.push(() => http.close());
+    onTestFinished(() => http.close());
     const config = writeConfig('hang.yaml', [
       'shutdownTimeout: 500ms',
       'actions:',
       '  - type: webhook',
       `    url: ${http.url}`,
     ]);
-    const serve = await startServe(['--config', config]);
+    const serve = await harness.start(['--config', config]);
     await postLogs(serve, bruteForce('203.0.113.9'));
     await http.waitForRequests(1);
     serve.child.kill('SIGTERM');
-    await waitForText(serve.stderr, /stopped: /);
+    await serve.waitForStderr(/stopped: /);
     // Closing the server ends the hanging request, so the process can exit now rather than at the attempt timeout.
     await http.close();
     expect(await serve.exit).toBe(1);
@@ -223,12 +172,9 @@ describe('secmon serve alert actions', () => {
       '    smtp: { host: 127.0.0.1, port: 2525 }',
       '    to: soc@example.com',
     ]);
-    const child = spawnCli(['serve', '--config', config], {});
-    let err = '';
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, stderr } = await runCli(['serve', '--config', config]);
     expect(code).toBe(2);
-    expect(err).toBe(
+    expect(stderr).toBe(
       'secmon serve: invalid configuration\n' +
         `  actions[0].url (${config}:3): must be an http:// or https:// URL, got a ftp: URL\n` +
         `  actions[1].type (${config}:4): unknown action type "sms"; use webhook, slack, email\n` +
@@ -243,7 +189,7 @@ await describeWithServices(
   () => {
     it('should mail the alert through a real SMTP server', async () => {
       const smtp = await startSmtpServer();
-      closers.push(() => smtp.stop());
+      onTestFinished(() => smtp.stop());
       const config = writeConfig('email.yaml', [
         'actions:',
         '  - type: email',
@@ -251,7 +197,7 @@ await describeWithServices(
         '    from: secmon@example.com',
         '    to: [soc@example.com]',
       ]);
-      const serve = await startServe(['--config', config]);
+      const serve = await harness.start(['--config', config]);
       expect(serve.stderr()).toMatch(/; actions: 1 email\n/);
       await postLogs(serve, bruteForce('203.0.113.10'));
       const [mail] = await smtp.waitForMessages(1);
