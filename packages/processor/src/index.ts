@@ -52,7 +52,11 @@ export type { AlertPublisherOptions, AlertResponse } from './processor/AlertPubl
 // Actions
 export type { AlertAction } from './actions/AlertAction.js';
 export { ActionDispatcher } from './actions/ActionDispatcher.js';
-export type { ActionDispatcherOptions, ActionDispatcherStats } from './actions/ActionDispatcher.js';
+export type {
+  ActionDispatcherOptions,
+  ActionDispatcherStats,
+  ActionFailure,
+} from './actions/ActionDispatcher.js';
 export { WebhookAction } from './actions/WebhookAction.js';
 export type { WebhookActionOptions, WebhookPayload } from './actions/WebhookAction.js';
 export { SlackAction, slackMessage } from './actions/SlackAction.js';

@@ -20,6 +20,23 @@ export interface ActionDispatcherOptions {
   readonly retryBaseMillis?: number;
   /** Longest backoff, ms. Default 30 000. */
   readonly retryMaxMillis?: number;
+  /**
+   * Called after every failed attempt (exceptions it throws are caught): for an operator's console or a
+   * service's own log. Default: `diag` only.
+   */
+  readonly onFailure?: (failure: ActionFailure) => void;
+}
+
+/** One failed delivery attempt, as {@link ActionDispatcherOptions.onFailure} receives it. */
+export interface ActionFailure {
+  /** `AlertAction.name` of the action. */
+  readonly action: string;
+  readonly alert: Alert;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  readonly error: SecurityPluginError;
+  /** True when another attempt is scheduled; false when the delivery is abandoned. */
+  readonly willRetry: boolean;
 }
 
 /** Counters of an {@link ActionDispatcher}. */
@@ -56,7 +73,10 @@ export class ActionDispatcher {
   private readonly _maxAttempts: number;
   private readonly _retryBase: number;
   private readonly _retryMax: number;
+  private readonly _onFailure: ((failure: ActionFailure) => void) | undefined;
   private readonly _ready: Job[] = [];
+  /** Abort controllers of the attempts in flight (aborted when shutdown gives up waiting). */
+  private readonly _attempts = new Set<AbortController>();
   private readonly _timers = new Set<NodeJS.Timeout>();
   private readonly _warn = new WarnOnce();
   private readonly _stats: ActionDispatcherStats = {
@@ -79,6 +99,7 @@ export class ActionDispatcher {
     this._maxAttempts = positive(options.maxAttempts, 5);
     this._retryBase = positive(options.retryBaseMillis, 1_000);
     this._retryMax = positive(options.retryMaxMillis, 30_000);
+    this._onFailure = options.onFailure;
   }
 
   /** True when there is at least one action. */
@@ -124,10 +145,21 @@ export class ActionDispatcher {
     });
   }
 
-  /** Waits for pending deliveries up to `timeoutMillis`, then drops the rest (counted). */
+  /**
+   * Waits for pending deliveries up to `timeoutMillis`, then drops the queued ones and aborts those in flight
+   * (counted as dropped and abandoned), so that a hanging endpoint cannot hold the process past its timeout.
+   */
   async shutdown(timeoutMillis = 30_000): Promise<void> {
     await this.flush(timeoutMillis);
     this._stopped = true;
+    for (const c of this._attempts)
+      c.abort(
+        new SecurityPluginError(
+          SECURITY_PLUGIN_ERROR_CODES.ACTION_TIMEOUT,
+          `aborted: shutdown waited ${timeoutMillis} ms`,
+          { retryable: false },
+        ),
+      );
     for (const t of this._timers) clearTimeout(t);
     this._stats.dropped += this._ready.length + this._timers.size;
     this._timers.clear();
@@ -154,6 +186,7 @@ export class ActionDispatcher {
   private async _attempt(job: Job): Promise<void> {
     job.attempt++;
     const controller = new AbortController();
+    this._attempts.add(controller);
     const timer = setTimeout(
       () =>
         controller.abort(
@@ -173,7 +206,8 @@ export class ActionDispatcher {
     } catch (e) {
       this._stats.failures++;
       const err = SecurityPluginError.from(e, SECURITY_PLUGIN_ERROR_CODES.ACTION_FAILED);
-      if (err.retryable && job.attempt < this._maxAttempts && !this._stopped) {
+      const willRetry = err.retryable && job.attempt < this._maxAttempts && !this._stopped;
+      if (willRetry) {
         diag.debug(
           `secmon processor: ${job.action.name} action attempt ${job.attempt} failed (${err.message}); retrying`,
         );
@@ -184,8 +218,22 @@ export class ActionDispatcher {
           `secmon processor: ${job.action.name} action gave up on alert ${job.alert.id} after ${job.attempt} attempt(s): ${err.message}`,
         );
       }
+      if (this._onFailure !== undefined) {
+        try {
+          this._onFailure({
+            action: job.action.name,
+            alert: job.alert,
+            attempt: job.attempt,
+            error: err,
+            willRetry,
+          });
+        } catch {
+          // A failing observer must not break delivery.
+        }
+      }
     } finally {
       clearTimeout(timer);
+      this._attempts.delete(controller);
     }
   }
 

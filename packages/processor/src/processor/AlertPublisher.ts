@@ -48,7 +48,11 @@ import {
   getEventDefinition,
 } from '@secmon/semconv';
 import type { AlertAction } from '../actions/AlertAction.js';
-import { ActionDispatcher, type ActionDispatcherStats } from '../actions/ActionDispatcher.js';
+import {
+  ActionDispatcher,
+  type ActionDispatcherStats,
+  type ActionFailure,
+} from '../actions/ActionDispatcher.js';
 import type { Alert } from '../engine/Alert.js';
 import { WarnOnce } from '../internal/WarnOnce.js';
 import type { BlockEntry, BlockList } from '../responses/BlockList.js';
@@ -95,6 +99,8 @@ export interface AlertPublisherOptions {
   readonly actionRetryBaseMillis?: number;
   /** Longest backoff, ms. Default 30 000. */
   readonly actionRetryMaxMillis?: number;
+  /** See {@link ActionDispatcherOptions.onFailure}: every failed action attempt, with whether it is retried. */
+  readonly onActionFailure?: (failure: ActionFailure) => void;
 }
 
 /** ECS `event.risk_score` per rule severity (the scores Elastic's detection rules use). */
@@ -146,6 +152,7 @@ export class AlertPublisher {
         ? { retryBaseMillis: options.actionRetryBaseMillis }
         : {}),
       ...(options.actionRetryMaxMillis !== undefined ? { retryMaxMillis: options.actionRetryMaxMillis } : {}),
+      ...(options.onActionFailure !== undefined ? { onFailure: options.onActionFailure } : {}),
     });
   }
 

@@ -3,8 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   ActionDispatcher,
   defineRule,
+  SECURITY_PLUGIN_ERROR_CODES,
   SecurityRulesProcessor,
   WebhookAction,
+  type ActionFailure,
   type Alert,
 } from '../../src/index.js';
 import { makeAlert } from '../support/alerts.js';
@@ -138,6 +140,85 @@ describe('ActionDispatcher', () => {
       expect(d.stats()).toMatchObject({ dropped: 3, pending: 2 });
       await s.close();
       await d.shutdown(50);
+    });
+  });
+
+  describe('onFailure', () => {
+    it('should report every failed attempt with whether it is retried, and the code of the error', async () => {
+      const failing = await server((n) => ({ status: n < 2 ? 503 : 200 }));
+      const rejecting = await server(() => ({ status: 401 }));
+      const failures: ActionFailure[] = [];
+      const d = new ActionDispatcher({
+        actions: [
+          new WebhookAction({ url: failing.url, name: 'flaky' }),
+          new WebhookAction({ url: rejecting.url, name: 'unauthorized' }),
+        ],
+        retryBaseMillis: 5,
+        onFailure: (f) => {
+          failures.push(f);
+          throw new Error('an observer that throws must not break delivery');
+        },
+      });
+      const alert = makeAlert();
+      d.enqueue(alert);
+      await d.flush();
+      const seen = failures
+        .map((f) => [f.action, f.attempt, f.willRetry, f.error.code, f.alert.id])
+        .sort((x, y) => String(x).localeCompare(String(y)));
+      expect(seen).toEqual([
+        ['flaky', 1, true, SECURITY_PLUGIN_ERROR_CODES.ACTION_FAILED, alert.id],
+        ['flaky', 2, true, SECURITY_PLUGIN_ERROR_CODES.ACTION_FAILED, alert.id],
+        ['unauthorized', 1, false, SECURITY_PLUGIN_ERROR_CODES.ACTION_REJECTED, alert.id],
+      ]);
+      expect(failing.requests).toHaveLength(3);
+      expect(d.stats()).toMatchObject({ delivered: 1, failures: 3, abandoned: 1, pending: 0 });
+    });
+
+    it('should reach the dispatcher through the processor option onActionFailure', async () => {
+      const s = await server(() => ({ status: 400 }));
+      const failures: ActionFailure[] = [];
+      const p = createPipeline(
+        (o) =>
+          new SecurityRulesProcessor({
+            ...o,
+            rules: [rule],
+            actions: [new WebhookAction({ url: s.url, name: 'hook' })],
+            onActionFailure: (f) => failures.push(f),
+          }),
+      );
+      for (let i = 0; i < 3; i++)
+        p.emitInSpan(
+          EVENTS.AUTHN_LOGIN_FAIL,
+          { [ATTR_CLIENT_ADDRESS]: '203.0.113.9' },
+          1_760_000_000_000 + i,
+        );
+      await p.processor.forceFlush();
+      expect(failures.map((f) => [f.action, f.willRetry, f.alert.rule.id])).toEqual([
+        ['hook', false, 'test.brute_force'],
+      ]);
+      await p.loggerProvider.shutdown();
+    });
+  });
+
+  describe('shutdown', () => {
+    it('should abort a delivery still in flight when the timeout is spent, and count it', async () => {
+      const s = await server(() => 'hang');
+      const failures: ActionFailure[] = [];
+      const d = new ActionDispatcher({
+        actions: [new WebhookAction({ url: s.url })],
+        // Far beyond the test: only shutdown can end this attempt.
+        timeoutMillis: 600_000,
+        onFailure: (f) => failures.push(f),
+      });
+      d.enqueue(makeAlert());
+      await s.waitForRequests(1);
+      await d.shutdown(100);
+      // The aborted attempt settles on the next turns of the event loop (its own timeout is 10 minutes away).
+      await new Promise((r) => setTimeout(r, 20));
+      expect(failures).toHaveLength(1);
+      expect(failures[0]!).toMatchObject({ willRetry: false });
+      expect(failures[0]!.error.message).toMatch(/aborted: shutdown waited 100 ms/);
+      expect(d.stats()).toMatchObject({ delivered: 0, abandoned: 1, pending: 0 });
     });
   });
 });
