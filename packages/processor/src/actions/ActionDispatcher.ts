@@ -29,8 +29,8 @@ export interface ActionDispatcherOptions {
 
 /** One failed delivery attempt, as {@link ActionDispatcherOptions.onFailure} receives it. */
 export interface ActionFailure {
-  /** `AlertAction.name` of the action. */
-  readonly action: string;
+  /** The action (its `name` for messages; the object itself to tell apart actions that share a name). */
+  readonly action: AlertAction;
   readonly alert: Alert;
   /** 1 for the first attempt. */
   readonly attempt: number;
@@ -221,7 +221,7 @@ export class ActionDispatcher {
       if (this._onFailure !== undefined) {
         try {
           this._onFailure({
-            action: job.action.name,
+            action: job.action,
             alert: job.alert,
             attempt: job.attempt,
             error: err,

@@ -163,7 +163,7 @@ describe('ActionDispatcher', () => {
       d.enqueue(alert);
       await d.flush();
       const seen = failures
-        .map((f) => [f.action, f.attempt, f.willRetry, f.error.code, f.alert.id])
+        .map((f) => [f.action.name, f.attempt, f.willRetry, f.error.code, f.alert.id])
         .sort((x, y) => String(x).localeCompare(String(y)));
       expect(seen).toEqual([
         ['flaky', 1, true, SECURITY_PLUGIN_ERROR_CODES.ACTION_FAILED, alert.id],
@@ -193,7 +193,7 @@ describe('ActionDispatcher', () => {
           1_760_000_000_000 + i,
         );
       await p.processor.forceFlush();
-      expect(failures.map((f) => [f.action, f.willRetry, f.alert.rule.id])).toEqual([
+      expect(failures.map((f) => [f.action.name, f.willRetry, f.alert.rule.id])).toEqual([
         ['hook', false, 'test.brute_force'],
       ]);
       await p.loggerProvider.shutdown();
