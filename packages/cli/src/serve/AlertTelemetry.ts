@@ -11,7 +11,7 @@ import {
 } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import type { ActionDispatcherStats, Alert, AlertAction } from '@secmon/processor';
+import type { ActionDispatcherStats, ActionFailure, Alert, AlertAction } from '@secmon/processor';
 import { AlertPublisher } from '@secmon/processor';
 import { ATTR_SERVICE_NAME } from '@secmon/semconv';
 import type { ExportProtocol } from './ServeConfig.js';
@@ -24,6 +24,8 @@ export interface AlertTelemetryOptions {
   env: NodeJS.ProcessEnv;
   /** Alert actions, run by the publisher's bounded, retrying queue. Default none. */
   actions?: readonly AlertAction[];
+  /** Every failed action attempt (see the processor's `onActionFailure`). */
+  onActionFailure?: (failure: ActionFailure) => void;
 }
 
 function envInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -84,6 +86,7 @@ export class AlertTelemetry {
       tracerProvider: this._tracerProvider,
       loggerProvider: this._loggerProvider,
       actions: options.actions ?? [],
+      ...(options.onActionFailure !== undefined ? { onActionFailure: options.onActionFailure } : {}),
     });
   }
 

@@ -64,10 +64,10 @@ export async function serveCommand(
   }
 
   // Said once per action, then only counted (the stop line has the totals), like refused requests.
-  const created = createActions(config.actions, (label, message, retryable) => {
+  const created = createActions(config.actions, (label, message, willRetry) => {
     void log(
       `alert action ${label} failed: ${escapeForTerminal(message, 300)} ` +
-        `(${retryable ? 'retried with backoff' : 'not retried'}; further failures of this action are only counted)`,
+        `(${willRetry ? 'retried with backoff' : 'not retried'}; further failures of this action are only counted)`,
     );
   });
   const telemetry = new AlertTelemetry({
@@ -75,6 +75,7 @@ export async function serveCommand(
     tracesProtocol: config.tracesProtocol,
     env: io.env,
     actions: created.actions,
+    onActionFailure: created.onActionFailure,
   });
   let alerts = 0;
   const detector = new Detector(loaded.rules, () => {}, {
