@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   describeWithServices,
+  freePort,
   smtpUnavailableReason,
   startHttpServer,
   startSmtpServer,
@@ -138,6 +139,25 @@ describe('secmon serve alert actions', () => {
     expect(serve.stderr()).toMatch(
       /1 alerts; actions: 0 delivered, 1 abandoned, 0 dropped, 1 failed attempts\n$/,
     );
+  });
+
+  it('should name the network error of an unreachable endpoint (the cause fetch hides)', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const port = await freePort();
+    const config = writeConfig('unreachable.yaml', [
+      'shutdownTimeout: 200ms',
+      'actions:',
+      '  - type: webhook',
+      `    url: http://127.0.0.1:${port}/hook`,
+    ]);
+    const serve = await harness.start(['--config', config]);
+    await postLogs(serve, bruteForce('203.0.113.12'));
+    await serve.waitForStderr(
+      /alert action actions\[0\] \(.*unreachable\.yaml:3\) webhook failed: .*\(ECONNREFUSED\) \(retried with backoff; further failures of this action are only counted\)\n/,
+    );
+    serve.child.kill('SIGTERM');
+    // Still retrying when the 200 ms shutdown timeout is spent: the delivery is abandoned, exit 1.
+    expect(await serve.exit).toBe(1);
   });
 
   it('should exit 1 when a delivery has not finished within the shutdown timeout', async () => {
