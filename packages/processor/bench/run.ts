@@ -233,6 +233,8 @@ async function main(): Promise<void> {
     results.push({ name, ns: bytes });
     return bytes;
   };
+  // The counted values are the application's strings too: allocated before the measurement.
+  const userKeys = memKeys.map((k) => `h-${k}`);
   const engineEvent = {
     eventName: 'secmon.authn.login_fail',
     timeUnixNano: [0, 0] as [number, number],
@@ -265,6 +267,15 @@ async function main(): Promise<void> {
       return e;
     },
   );
+  const memValues = perGroup('RuleEngine value_count group (one distinct value)', () => {
+    const e = new RuleEngine({ rules: [spraying], maxGroupsPerRule: 200_000 });
+    for (let i = 0; i < groups; i++) {
+      engineEvent.timeUnixNano = [1_760_000_000 + i, 0];
+      engineEvent.attributes = { 'client.address': memKeys[i] as string, 'user.hash': userKeys[i] as string };
+      e.process(engineEvent);
+    }
+    return e;
+  });
   const memNaive = perGroup('naive Map<key, number[]>', () => {
     const m = new Map<string, number[]>();
     for (let i = 0; i < groups; i++) m.set(memKeys[i] as string, [T0_MS + i]);
@@ -627,6 +638,9 @@ async function main(): Promise<void> {
   );
   console.log(
     `  ${'memory per event_count group (with evidence ids)'.padEnd(70)} ${`${memEvidence.toFixed(0)} B`.padStart(10)}`,
+  );
+  console.log(
+    `  ${'memory per value_count group (one distinct value)'.padEnd(70)} ${`${memValues.toFixed(0)} B`.padStart(10)}`,
   );
   console.log(
     `  ${'memory per key: naive list / rate-limiter-flexible'.padEnd(70)} ${`${memNaive.toFixed(0)} B / ${memRlf.toFixed(0)} B`.padStart(10)}`,
