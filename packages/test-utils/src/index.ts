@@ -31,3 +31,5 @@ export { startHttpServer } from './startHttpServer.js';
 export type { HttpServerBehaviour, HttpTestServer, ReceivedHttpRequest } from './startHttpServer.js';
 export { startSmtpServer, smtpUnavailableReason } from './startSmtpServer.js';
 export type { ReceivedMail, SmtpServerOptions, SmtpTestServer } from './startSmtpServer.js';
+export { KafkaServer, KAFKA_VERSION } from './KafkaServer.js';
+export type { KafkaServerOptions, KafkaRecord, KafkaTopicReader } from './KafkaServer.js';
