@@ -132,17 +132,24 @@ export async function startCollector(options: CollectorStartOptions = {}): Promi
       mode: m.readOnly === false ? ('rw' as const) : ('ro' as const),
     })),
   ];
-  const container = await new GenericContainer(image)
-    .withNetworkMode('host')
-    .withEnvironment(env)
-    .withBindMounts(mounts)
-    .withCommand(configs.map((c) => `--config=${c}`))
-    .withLogConsumer((stream) => {
-      stream.on('data', (chunk: Buffer | string) => output.push(chunk.toString()));
-    })
-    .withWaitStrategy(Wait.forLogMessage(/Everything is ready/))
-    .withStartupTimeout(60_000)
-    .start();
+  let container: StartedTestContainer;
+  try {
+    container = await new GenericContainer(image)
+      .withNetworkMode('host')
+      .withEnvironment(env)
+      .withBindMounts(mounts)
+      .withCommand(configs.map((c) => `--config=${c}`))
+      .withLogConsumer((stream) => {
+        stream.on('data', (chunk: Buffer | string) => output.push(chunk.toString()));
+      })
+      .withWaitStrategy(Wait.forLogMessage(/Everything is ready/))
+      .withStartupTimeout(60_000)
+      .start();
+  } catch (err) {
+    // Testcontainers only says the log ended; the collector's last lines say why (a port taken, a config error).
+    const said = output.join('').trim().split('\n').slice(-20).join('\n');
+    throw new Error(`${(err as Error).message}\ncollector output (last lines):\n${said}`, { cause: err });
+  }
   const collector = new RunningCollector(container, ports, stateDir, output);
   running.add(collector);
   return collector;
