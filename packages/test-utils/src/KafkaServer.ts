@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -6,6 +6,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnReaped } from './internal/spawnReaped.js';
 import type { WaitOptions } from './OtlpCaptureServer.js';
 import { freePort } from './RedisServer.js';
 
@@ -186,7 +187,7 @@ export class KafkaServer {
    * until `close()`. A topic that does not exist yet is read once it is created.
    */
   consume(topic: string): KafkaTopicReader {
-    const child = spawn(
+    const child = spawnReaped(
       this._java,
       [
         ...this._jvmArgs('256m'),
@@ -205,11 +206,6 @@ export class KafkaServer {
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    const reap = (): void => {
-      child.kill('SIGKILL');
-    };
-    process.once('exit', reap);
-    child.once('exit', () => process.removeListener('exit', reap));
 
     // Values are OTLP/JSON or test strings; the formatter writes `Partition:N\tOffset:N\t<value>\n`.
     const records: KafkaRecord[] = [];
@@ -266,7 +262,7 @@ export class KafkaServer {
   /** Writes `values` to `topic` (one record each, no key) with Kafka's console producer, acks=all. */
   async produce(topic: string, values: readonly string[]): Promise<void> {
     if (values.some((v) => v.includes('\n'))) throw new Error('produce: values are sent one per line');
-    const child = spawn(
+    const child = spawnReaped(
       this._java,
       [
         ...this._jvmArgs('256m'),
@@ -347,7 +343,7 @@ export class KafkaServer {
         .join(''),
     );
     await writeFile(join(this.dir, 'log4j2.properties'), LOG4J2);
-    const child = spawn(
+    const child = spawnReaped(
       this._java,
       [
         ...this._jvmArgs('256m'),
@@ -375,7 +371,7 @@ export class KafkaServer {
 
   private async _spawn(startTimeoutMs: number): Promise<void> {
     this._output = '';
-    const child = spawn(
+    const child = spawnReaped(
       this._java,
       [...this._jvmArgs('512m'), 'kafka.Kafka', join(this.dir, 'server.properties')],
       { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -388,12 +384,6 @@ export class KafkaServer {
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    // Never leave a broker behind, even when the test runner dies.
-    const reap = (): void => {
-      child.kill('SIGKILL');
-    };
-    process.once('exit', reap);
-    child.once('exit', () => process.removeListener('exit', reap));
 
     const deadline = Date.now() + startTimeoutMs;
     for (;;) {

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnReaped } from './internal/spawnReaped.js';
 import { commandExists } from './requireService.js';
 
 /** Options of {@link RedisServer.start}. */
@@ -123,19 +124,13 @@ export class RedisServer {
       'warning',
       ...this._args,
     ];
-    const child = spawn('redis-server', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnReaped('redis-server', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     this._child = child;
     const onData = (chunk: Buffer): void => {
       if (this._output.length < 16_384) this._output += chunk.toString('utf8');
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    // Never leave a server behind, even when the test runner dies.
-    const reap = (): void => {
-      child.kill('SIGKILL');
-    };
-    process.once('exit', reap);
-    child.once('exit', () => process.removeListener('exit', reap));
 
     const deadline = Date.now() + this._startTimeoutMs;
     for (;;) {

@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnReaped } from './internal/spawnReaped.js';
 import type { WaitOptions } from './OtlpCaptureServer.js';
 import { freePort } from './RedisServer.js';
 
@@ -72,7 +73,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   const dir = mkdtempSync(join(tmpdir(), 'secmon-smtp-'));
   const maildir = join(dir, 'Maildir');
   const port = await freePort();
-  const child = spawn(
+  const child = spawnReaped(
     python,
     ['-m', 'aiosmtpd', '-n', '-l', `${host}:${port}`, '-c', 'aiosmtpd.handlers.Mailbox', maildir],
     { stdio: ['ignore', 'ignore', 'pipe'] },
@@ -82,12 +83,6 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   child.stderr?.on('data', (chunk: Buffer) => {
     if (output.length < 16_384) output += chunk.toString('utf8');
   });
-  // Never leave a server behind, even when the test runner dies.
-  const reap = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.once('exit', reap);
-  child.once('exit', () => process.removeListener('exit', reap));
 
   const running = (): boolean => child.exitCode === null && child.signalCode === null;
   const stop = async (): Promise<void> => {
