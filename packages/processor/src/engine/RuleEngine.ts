@@ -134,8 +134,9 @@ class CountGroup {
 
 /** Occurrences of one distinct value: sorted times and evidence (evidence kept for the first field only). */
 class Occurrences {
-  readonly times: number[];
-  readonly evs: Ev[];
+  /** Replaced (not truncated) when a restarted group is written back, see `ValueGroup.restarted`. */
+  times: number[];
+  evs: Ev[];
   constructor(t: number, ev: Ev) {
     // Array literals get exactly one slot; `[]` + push would reserve 17 (measured: 3.5 KB per group).
     this.times = [t];
@@ -283,10 +284,25 @@ class ValueGroup extends ValueIndex {
   readonly fields: ValueIndex[];
   max = Number.NEGATIVE_INFINITY;
   ref = false;
+  /**
+   * The group restarted with one event whose value is `k0` (everything it held had gone stale): its only
+   * occurrence is (`t0`, `e0`), kept here instead of in `o0`, which is rewritten before any other use (see
+   * `_applyValues`). A benign client failing every few hours restarts its group at each event: this touches
+   * the group object alone instead of the occurrence object and its two arrays (cache misses all).
+   */
+  restarted = false;
+  t0 = 0;
+  e0: Ev = '';
   constructor(n: number) {
     super();
     this.fields = [this];
     for (let i = 1; i < n; i++) this.fields.push(new ValueIndex());
+  }
+
+  override clear(): void {
+    super.clear();
+    this.restarted = false;
+    this.e0 = '';
   }
 }
 
@@ -1017,12 +1033,33 @@ export class RuleEngine {
       this._stats.lateEvents++;
       return undefined;
     }
+    const W = c.windowMicros;
+    const nf = values.length;
+    if (t - c.tolMicros - W > g.max && g.size > 0) {
+      // Everything the group holds is older than any window this event or a later one can share (the
+      // cutoff below): nothing of it can appear in an alert again, so the group restarts with this event.
+      if (nf === 1 && g.size === 1 && g.k0 === values[0] && c.threshold > 1) {
+        g.restarted = true;
+        g.t0 = t;
+        g.e0 = ev;
+        g.max = t;
+        return undefined;
+      }
+      const all = g.fields;
+      for (let f = 0; f < all.length; f++) all[f]!.clear();
+    } else if (g.restarted) {
+      // Written back before the general path reads the value's occurrences (new arrays: truncating the old
+      // ones would be a runtime call each, and they may hold stale times).
+      const o = g.o0!;
+      o.times = [g.t0];
+      o.evs = [g.e0];
+      g.restarted = false;
+      g.e0 = '';
+    }
     const inOrder = t >= g.max;
     if (inOrder) g.max = t;
-    const W = c.windowMicros;
     const cutoff = g.max - c.tolMicros - W;
     const fields = g.fields;
-    const nf = values.length;
     for (let f = 0; f < nf; f++) {
       const vi = f === 0 ? g : fields[f]!;
       const v = values[f]!;
