@@ -306,18 +306,31 @@ class ValueGroup extends ValueIndex {
   }
 }
 
-class StepEvents {
-  readonly times: number[] = [];
-  readonly evs: Ev[] = [];
-}
-
+/**
+ * A `temporal_ordered` group: the events of every step in one list sorted by time (equal times in arrival
+ * order), with each event's step and evidence in parallel arrays, and the number held per step. The arrays
+ * never shrink (`n` is the logical length: truncating frees the backing store, and the next push
+ * allocates). One list instead of one per step: a benign user's failure touches three arrays instead of the
+ * step objects and two arrays per step (measured inside an SDK emit, failures that carry `user.id`, 1 000
+ * users: the account-takeover rule alone went from +71-84% to +58-68% of a bare emit).
+ */
 class TemporalGroup {
-  readonly steps: StepEvents[];
+  readonly times: number[] = [];
+  readonly stepOf: number[] = [];
+  readonly evs: Ev[] = [];
+  n = 0;
+  /** Events held per step. */
+  readonly counts: number[];
   max = Number.NEGATIVE_INFINITY;
   ref = false;
-  constructor(n: number) {
-    this.steps = [];
-    for (let i = 0; i < n; i++) this.steps.push(new StepEvents());
+  constructor(steps: number) {
+    this.counts = Array.from({ length: steps }, () => 0);
+  }
+
+  reset(): void {
+    this.n = 0;
+    this.counts.fill(0);
+    this.max = Number.NEGATIVE_INFINITY;
   }
 }
 
@@ -1227,82 +1240,97 @@ export class RuleEngine {
     if (t > g.max) g.max = t;
     const W = c.windowMicros;
     const cutoff = g.max - c.tolMicros - W;
-    const steps = g.steps;
-    for (let s = 0; s < steps.length; s++) {
-      const st = steps[s]!;
+    const times = g.times;
+    const stepOf = g.stepOf;
+    const evs = g.evs;
+    const counts = g.counts;
+    let n = g.n;
+    // Events older than the cutoff can never share a window with this event or a later one.
+    if (n > 0 && times[0]! < cutoff) {
       let k = 0;
-      while (k < st.times.length && st.times[k]! < cutoff) k++;
-      if (k > 0) {
-        st.times.splice(0, k);
-        st.evs.splice(0, k);
-      }
+      while (k < n && times[k]! < cutoff) counts[stepOf[k++]!]!--;
+      shiftDown(times, k, n);
+      shiftDown(stepOf, k, n);
+      shiftDown(evs, k, n);
+      n -= k;
     }
-    const st = steps[step]!;
-    let p = st.times.length;
-    while (p > 0 && st.times[p - 1]! > t) p--;
-    st.times.splice(p, 0, t);
-    st.evs.splice(p, 0, ev);
-    if (st.times.length > this._maxPerStep) {
-      st.times.shift();
-      st.evs.shift();
+    // Stable insertion: after the events of equal time.
+    let p = n;
+    while (p > 0 && times[p - 1]! > t) p--;
+    insertAt(times, n, p, t);
+    insertAt(stepOf, n, p, step);
+    insertAt(evs, n, p, ev);
+    n++;
+    counts[step]!++;
+    if (counts[step]! > this._maxPerStep) {
+      // The oldest event of this step goes.
+      let i = 0;
+      while (stepOf[i] !== step) i++;
+      for (let j = i + 1; j < n; j++) {
+        times[j - 1] = times[j]!;
+        stepOf[j - 1] = stepOf[j]!;
+        evs[j - 1] = evs[j]!;
+      }
+      n--;
+      counts[step]!--;
       this._stats.evictions++;
     }
+    g.n = n;
 
+    // A sequence needs each step's count of events: while one step has fewer (a benign user's failures
+    // without a success after them), no window can complete, and the search below is skipped.
+    const nSteps = counts.length;
+    for (let k = 0; k < nSteps; k++) if (counts[k]! < c.steps[k]!.count) return undefined;
+    // Each step's events, as positions in the list (time order).
+    const per: number[][] = [];
+    for (let k = 0; k < nSteps; k++) per.push([]);
+    for (let i = 0; i < n; i++) per[stepOf[i]!]!.push(i);
     // Candidate starts: events of the first step within [t - W, t], earliest first; greedy forward (README).
-    const first = steps[0]!.times;
+    const first = per[0]!;
     const picks: number[] = [];
-    for (let i = 0; i < first.length; i++) {
-      const s = first[i]!;
+    for (let a = 0; a < first.length; a++) {
+      const s = times[first[a]!]!;
       if (s < t - W) continue;
       if (s > t) break;
       picks.length = 0;
       let b = s;
       let ok = true;
-      for (let k = 0; k < steps.length && ok; k++) {
-        const times = steps[k]!.times;
+      for (let k = 0; k < nSteps && ok; k++) {
+        const list = per[k]!;
         const need = c.steps[k]!.count;
-        let j = k === 0 ? i : lowerBound(times, b);
+        let j = k === 0 ? a : lowerBoundAt(list, times, b);
         let got = 0;
-        for (; j < times.length && got < need; j++, got++) {
-          picks.push(k, j);
-          b = times[j]!;
+        for (; j < list.length && got < need; j++, got++) {
+          picks.push(list[j]!);
+          b = times[list[j]!]!;
         }
         if (got < need || b > s + W) ok = false;
       }
       if (!ok) continue;
       if (!this._gate(c, b)) {
-        for (const x of steps) {
-          x.times.length = 0;
-          x.evs.length = 0;
-        }
-        g.max = Number.NEGATIVE_INFINITY;
+        g.reset();
         return undefined;
       }
-      const evs: Ev[] = [];
+      const dEvs: Ev[] = [];
       const evTimes: number[] = [];
-      const total = picks.length / 2;
+      const total = picks.length;
       const cap = this._maxEvidence;
       if (cap > 0) {
         for (let q = 0; q < total; q++) {
           if (total > cap && q > 0 && q < total - (cap - 1)) continue;
-          const sk = steps[picks[2 * q]!]!;
-          evs.push(sk.evs[picks[2 * q + 1]!]!);
-          evTimes.push(sk.times[picks[2 * q + 1]!]!);
+          dEvs.push(evs[picks[q]!]!);
+          evTimes.push(times[picks[q]!]!);
         }
       }
       const d: Detection = {
         count: total,
         firstMicros: s,
         lastMicros: b,
-        evs,
+        evs: dEvs,
         evTimes,
         evidenceCount: total,
       };
-      for (const x of steps) {
-        x.times.length = 0;
-        x.evs.length = 0;
-      }
-      g.max = Number.NEGATIVE_INFINITY;
+      g.reset();
       return d;
     }
     return undefined;
@@ -1596,12 +1624,13 @@ function latestInRange(ts: readonly number[], lo: number, hi: number): number {
   return -1;
 }
 
-function lowerBound(ts: readonly number[], b: number): number {
+/** First position in `list` (positions into `times`, in time order) whose time is >= b. */
+function lowerBoundAt(list: readonly number[], times: readonly number[], b: number): number {
   let lo = 0;
-  let hi = ts.length;
+  let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (ts[mid]! < b) lo = mid + 1;
+    if (times[list[mid]!]! < b) lo = mid + 1;
     else hi = mid;
   }
   return lo;

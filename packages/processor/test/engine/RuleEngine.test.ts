@@ -329,3 +329,55 @@ describe('RuleEngine value_count with many distinct values', () => {
     expect(got).toHaveLength(3);
   });
 });
+
+describe('RuleEngine temporal_ordered with a per-step cap', () => {
+  const failuresThenSuccess = (failures: number) =>
+    defineRule({
+      id: `t.cap${failures}`,
+      title: 'Failures then success',
+      type: 'temporal_ordered',
+      events: [
+        { event: 'fail', count: failures },
+        { event: 'ok', count: 1 },
+      ],
+      groupBy: ['u'],
+      timespan: '1h',
+      severity: 'high',
+    });
+  const feed = (e: RuleEngine, name: string, ms: number) =>
+    e.process({ eventName: name, timeUnixNano: ns(T0 + ms), attributes: { u: 'alice' } });
+  const at = (ms: number) => `${BigInt(T0 + ms) * 1_000_000n}`;
+
+  it('should keep the newest maxEventsPerStep events of a step, count the evicted ones, and detect on the rest', () => {
+    const e = new RuleEngine({ rules: [failuresThenSuccess(3)], maxEventsPerStep: 3 });
+    for (let i = 1; i <= 5; i++) expect(feed(e, 'fail', i * 1000)).toHaveLength(0);
+    const [alert] = feed(e, 'ok', 6000);
+    // The sequence starts at the oldest failure still held: the third.
+    expect(alert?.firstSeenUnixNano).toBe(at(3000));
+    expect(alert?.lastSeenUnixNano).toBe(at(6000));
+    expect(alert?.count).toBe(4);
+    expect(e.stats().evictions).toBe(2);
+  });
+
+  it('should never complete a step that needs more events than the cap keeps', () => {
+    const e = new RuleEngine({ rules: [failuresThenSuccess(4)], maxEventsPerStep: 3 });
+    for (let i = 1; i <= 6; i++) feed(e, 'fail', i * 1000);
+    expect(feed(e, 'ok', 7000)).toHaveLength(0);
+    expect(e.stats().evictions).toBe(3);
+  });
+
+  it('should evict the oldest event of the step, whatever the arrival order and the other step', () => {
+    const e = new RuleEngine({ rules: [failuresThenSuccess(3)], maxEventsPerStep: 3 });
+    feed(e, 'fail', 1000);
+    feed(e, 'ok', 1500);
+    feed(e, 'fail', 2000);
+    // Out of order, within the tolerance: the oldest failure is now this one.
+    feed(e, 'fail', 500);
+    // A fourth failure: the one at 500 goes, not the success.
+    expect(feed(e, 'fail', 3000)).toHaveLength(0);
+    expect(e.stats().evictions).toBe(1);
+    const [alert] = feed(e, 'ok', 4000);
+    expect(alert?.firstSeenUnixNano).toBe(at(1000));
+    expect(alert?.evidence.map((x) => x.eventName)).toEqual(['fail', 'fail', 'fail', 'ok']);
+  });
+});
