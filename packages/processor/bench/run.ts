@@ -519,9 +519,11 @@ async function main(): Promise<void> {
   // the alerts it raised, and so does card testing (5 payment failures of one client in 10 min happen by
   // chance at that rate). The quiet cases (one failure per 15 s service-wide) stay below every threshold.
   // The last case stamps records with the wall clock instead: 500 000 events in seconds make every client a
-  // brute forcer, and it measures alert building.
+  // brute forcer, and it measures alert building. The records carry no user.id (an unknown account), except
+  // in the case that says so.
   for (const [eventName, population, timing] of [
     ['secmon.authn.login_fail', '1k clients', 'quiet'],
+    ['secmon.authn.login_fail', '1k clients', 'quiet, existing accounts (+ user.id)'],
     ['secmon.authn.login_fail', '1k clients', 'normal'],
     ['secmon.authn.login_fail', '50k clients', 'normal'],
     ['secmon.authz.fail', '1k clients', 'normal'],
@@ -533,7 +535,9 @@ async function main(): Promise<void> {
   ] as const) {
     const keys = population === '1k clients' ? clients1k : benign.keys;
     const users = population === '1k clients' ? users1k : benign.users;
-    const spacingMs = timing === 'quiet' ? 15_000 : population === '1k clients' ? 500 : 10;
+    const spacingMs = timing.startsWith('quiet') ? 15_000 : population === '1k clients' ? 500 : 10;
+    // A failure for an existing account carries its user.id, which also feeds the account-takeover rule.
+    const withUserId = timing.includes('user.id');
     const timed = timing !== 'wall clock: every client alerts';
     const alertsBefore = packProcessor.engine.stats().alerts;
     // Paired and interleaved in short chunks (alternating order, so a drift in machine load hits both alike): the
@@ -542,7 +546,11 @@ async function main(): Promise<void> {
     const emitChunk = (logger: typeof bareLogger, from: number, n: number, t0: number): number => {
       const t = process.hrtime.bigint();
       for (let i = from; i < from + n; i++) {
-        const attributes = eightAttributes(keys[i] as string, users[i] as string);
+        const attributes: Record<string, string | number> = eightAttributes(
+          keys[i] as string,
+          users[i] as string,
+        );
+        if (withUserId) attributes['user.id'] = users[i] as string;
         if (timed)
           logger.emit({
             eventName,

@@ -1048,24 +1048,26 @@ export class RuleEngine {
     }
     const W = c.windowMicros;
     const nf = values.length;
-    if (t - c.tolMicros - W > g.max && g.size > 0) {
-      // Everything the group holds is older than any window this event or a later one can share (the
-      // cutoff below): nothing of it can appear in an alert again, so the group restarts with this event.
-      if (nf === 1 && g.size === 1 && g.k0 === values[0] && c.threshold > 1) {
-        g.restarted = true;
-        g.t0 = t;
-        g.e0 = ev;
-        g.max = t;
-        return undefined;
-      }
-      const all = g.fields;
-      for (let f = 0; f < all.length; f++) all[f]!.clear();
-    } else if (g.restarted) {
-      // Written back before the general path reads the value's occurrences (new arrays: truncating the old
-      // ones would be a runtime call each, and they may hold stale times).
+    if (nf === 1 && g.size === 1 && g.k0 === values[0] && c.threshold > 1 && t - c.tolMicros - W > g.max) {
+      // The group's one value again, and everything it held is older than any window this event or a later
+      // one can share (the cutoff below): nothing of it can appear in an alert again, so the group restarts
+      // with this event, kept in the group object.
+      g.restarted = true;
+      g.t0 = t;
+      g.e0 = ev;
+      g.max = t;
+      return undefined;
+    }
+    if (g.restarted) {
+      // Written back before the general path reads the value's occurrences (in place: a new array would be
+      // an old-to-young pointer for the garbage collector to track, measured slower on 50 000 clients).
       const o = g.o0!;
-      o.times = [g.t0];
-      o.evs = [g.e0];
+      o.times[0] = g.t0;
+      o.evs[0] = g.e0;
+      if (o.times.length !== 1) {
+        o.times.length = 1;
+        o.evs.length = 1;
+      }
       g.restarted = false;
       g.e0 = '';
     }
