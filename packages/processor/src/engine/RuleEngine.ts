@@ -323,6 +323,15 @@ class TemporalGroup {
   readonly counts: number[];
   max = Number.NEGATIVE_INFINITY;
   ref = false;
+  /**
+   * The group restarted with one event (everything it held had gone stale): (`t0`, `s0`, `e0`) is that event,
+   * kept here, and the lists are rewritten before any other use (see `_applyTemporal`). A benign user
+   * failing now and then restarts the group at each failure, and touches this object alone.
+   */
+  restarted = false;
+  t0 = 0;
+  s0 = 0;
+  e0: Ev = '';
   constructor(steps: number) {
     this.counts = Array.from({ length: steps }, () => 0);
   }
@@ -331,6 +340,8 @@ class TemporalGroup {
     this.n = 0;
     this.counts.fill(0);
     this.max = Number.NEGATIVE_INFINITY;
+    this.restarted = false;
+    this.e0 = '';
   }
 }
 
@@ -1239,14 +1250,36 @@ export class RuleEngine {
       this._stats.lateEvents++;
       return undefined;
     }
-    if (t > g.max) g.max = t;
     const W = c.windowMicros;
+    if (t - c.tolMicros - W > g.max) {
+      // Everything the group holds (if anything) is older than any window this event or a later one can
+      // share: the group restarts with this event alone, which cannot complete a sequence (two steps at
+      // least), kept in the group object.
+      g.restarted = true;
+      g.t0 = t;
+      g.s0 = step;
+      g.e0 = ev;
+      g.max = t;
+      return undefined;
+    }
+    if (t > g.max) g.max = t;
     const cutoff = g.max - c.tolMicros - W;
     const times = g.times;
     const stepOf = g.stepOf;
     const evs = g.evs;
     const counts = g.counts;
     let n = g.n;
+    if (g.restarted) {
+      // The kept event becomes the lists' only one (in place: the arrays never shrink).
+      times[0] = g.t0;
+      stepOf[0] = g.s0;
+      evs[0] = g.e0;
+      n = 1;
+      counts.fill(0);
+      counts[g.s0] = 1;
+      g.restarted = false;
+      g.e0 = '';
+    }
     // Events older than the cutoff can never share a window with this event or a later one.
     if (n > 0 && times[0]! < cutoff) {
       let k = 0;
