@@ -1059,10 +1059,19 @@ export class RuleEngine {
     }
     const W = c.windowMicros;
     const nf = values.length;
-    if (nf === 1 && g.size === 1 && g.k0 === values[0] && c.threshold > 1 && t - c.tolMicros - W > g.max) {
-      // The group's one value again, and everything it held is older than any window this event or a later
-      // one can share (the cutoff below): nothing of it can appear in an alert again, so the group restarts
-      // with this event, kept in the group object.
+    if (nf === 1 && c.threshold > 1 && g.size > 0 && t - c.tolMicros - W > g.max) {
+      // Everything the group holds is older than any window this event or a later one can share (the cutoff
+      // below): nothing of it can appear in an alert again, so the group restarts with this event alone,
+      // kept in the group object.
+      const v = values[0]!;
+      if (g.size !== 1 || g.k0 !== v) {
+        // Other values (a typo, another account): every entry goes (pop(), no array reallocated) and v comes
+        // back with the first value's occurrence object, whose stale times are rewritten before any use,
+        // like a restarted group's.
+        const o = g.o0!;
+        for (let i = g.size - 1; i >= 0; i--) g.removeAt(i);
+        g.add(v, o);
+      }
       g.restarted = true;
       g.t0 = t;
       g.e0 = ev;
