@@ -47,6 +47,10 @@ func (e *hecExporter) start(ctx context.Context, host component.Host) error {
 	if err != nil {
 		return err
 	}
+	// HEC does not redirect. net/http would follow a 307/308 from the https endpoint to an http:// URL on
+	// the same host with the Authorization header, i.e. send the token and the events in plaintext; a 3xx
+	// is returned to send() instead.
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	e.client = client
 	return nil
 }
@@ -189,6 +193,9 @@ func (e *hecExporter) send(ctx context.Context, payload []byte) error {
 	switch {
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return nil
+	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+		// the endpoint is misconfigured, not the payload: keep the batch queued until it is fixed
+		return fmt.Errorf("HEC %d: redirect to %q not followed; set the endpoint to the HEC URL itself", resp.StatusCode, resp.Header.Get("Location"))
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable:
 		if s := resp.Header.Get("Retry-After"); s != "" {
 			if secs, perr := strconv.Atoi(s); perr == nil {
