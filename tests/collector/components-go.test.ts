@@ -1,5 +1,6 @@
 // Unit tests of our own collector components (components/syslogexporter, components/splunkhecexporter), written
-// in Go next to the code: RFC 5424 formatting and escaping, HEC mapping, status handling. Run with `go test` and
+// in Go next to the code: RFC 5424 formatting and escaping, HEC mapping, status handling, and TLS against loopback
+// listeners with a generated CA (verification, server names, mutual TLS, reconnects). Run with `go test` and
 // the build's flags (-trimpath, grpcnotrace, CGO off), so the Go build cache of `npm run collector:build` is reused.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
