@@ -2,7 +2,7 @@ import { context } from '@opentelemetry/api';
 import { BindOnceFuture, suppressTracing } from '@opentelemetry/core';
 import { BlockList, type BlockEntry, type BlockKind, type Clock } from '@secmon/processor';
 import type { Cluster, Redis } from 'ioredis';
-import { openConnection, type RedisConnection } from './connection.js';
+import { openConnection, releaseConnection, type RedisConnection } from './connection.js';
 import { BLOCK_LUA, UNBLOCK_LUA } from './internal/blockScripts.js';
 import { WarnOnce } from './internal/WarnOnce.js';
 
@@ -205,16 +205,8 @@ export class RedisBlockList extends BlockList {
     await this.forceFlush();
     this._isShutdown = true;
     clearInterval(this._syncTimer);
-    for (const [event, fn] of this._listeners) this._client.off(event, fn);
     this._subscriber.disconnect();
-    if (this._ownsClient) {
-      try {
-        if (this._client.status === 'ready') await this._client.quit();
-        else this._client.disconnect();
-      } catch {
-        this._client.disconnect();
-      }
-    }
+    await releaseConnection(this._client, this._ownsClient, this._listeners);
   }
 
   private _listen(event: string, fn: (...args: unknown[]) => void): void {

@@ -16,7 +16,7 @@ import {
   type ScriptOptions,
   type ScriptRule,
 } from './internal/compileRule.js';
-import { isCluster, openConnection, type RedisConnection } from './connection.js';
+import { isCluster, openConnection, releaseConnection, type RedisConnection } from './connection.js';
 import { ArgPacker } from './internal/ArgPacker.js';
 import { APPLY_LUA } from './internal/scripts.js';
 import { WarnOnce } from './internal/WarnOnce.js';
@@ -344,15 +344,7 @@ export class RedisStateStore implements StateStore {
     this._obs = [];
     this._bindings = [];
     this._head = 0;
-    for (const [event, fn] of this._listeners) this._client.off(event, fn);
-    if (this._ownsClient) {
-      try {
-        if (this._client.status === 'ready') await this._client.quit();
-        else this._client.disconnect();
-      } catch {
-        this._client.disconnect();
-      }
-    }
+    await releaseConnection(this._client, this._ownsClient, this._listeners);
   }
 
   private _listen(event: string, fn: (...args: unknown[]) => void): void {

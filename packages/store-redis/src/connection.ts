@@ -56,3 +56,22 @@ export function openConnection(
       : new Redis({ ...defaults, ...connection });
   return { client, owned: true };
 }
+
+/**
+ * Undoes what a store did to a client: removes the listeners it added and, when the store created the client,
+ * quits it (or disconnects it when it is not connected). Never throws.
+ */
+export async function releaseConnection(
+  client: Redis | Cluster,
+  owned: boolean,
+  listeners: readonly (readonly [string, (...args: unknown[]) => void])[],
+): Promise<void> {
+  for (const [event, fn] of listeners) client.off(event, fn);
+  if (!owned) return;
+  try {
+    if (client.status === 'ready') await client.quit();
+    else client.disconnect();
+  } catch {
+    client.disconnect();
+  }
+}
