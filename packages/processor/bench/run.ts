@@ -4,6 +4,7 @@
 // round is discarded, then the median of ROUNDS rounds is kept. Memory uses --expose-gc and heapUsed deltas.
 import { SeverityNumber } from '@opentelemetry/api';
 import { LoggerProvider, type LogRecordProcessor, type ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import { seededRandom } from '@secmon/test-utils';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { DEFAULT_RULES, defineRule, RuleEngine, SecurityRulesProcessor, type Rule } from '../src/index.ts';
 
@@ -20,17 +21,6 @@ if (gc === undefined) throw new Error('run with --expose-gc (npm run bench does)
 // ---------------------------------------------------------------------------------------------------------
 // Streams (generated once, shared by every case that consumes them)
 
-/** Deterministic PRNG (mulberry32) so every run sees the same streams. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Stream {
   readonly name: string;
   readonly keys: string[];
@@ -40,7 +30,7 @@ interface Stream {
 }
 
 function makeStream(name: string, attackerShare: number, seed: number): Stream {
-  const r = prng(seed);
+  const r = seededRandom(seed);
   const keys: string[] = [];
   const users: string[] = [];
   const times = new Float64Array(N);
@@ -499,7 +489,7 @@ async function main(): Promise<void> {
   const packProcessor = quietProcessor(DEFAULT_RULES, 200_000);
   const withLogger = new LoggerProvider({ processors: [packProcessor, noop] }).getLogger('bench');
   const sdkCases: Record<string, { bare: number; pack: number; ratio: number }> = {};
-  const r1k = prng(3);
+  const r1k = seededRandom(3);
   const userNames1k = Array.from({ length: 1000 }, (_, c) => `u1k-${c}`);
   const clients1k: string[] = [];
   const users1k: string[] = [];

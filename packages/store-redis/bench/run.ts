@@ -10,7 +10,7 @@
 // after a warm-up round (see interleaved()); each figure is the case's median round. Redis cost: the server's CPU
 // time per event (INFO cpu). Memory per active group: Redis `used_memory` before/after creating many groups.
 import { DEFAULT_RULES, defineRule, RuleEngine, type Rule, type SecurityEvent } from '@secmon/processor';
-import { commandExists, RedisServer } from '@secmon/test-utils';
+import { commandExists, RedisServer, seededRandom } from '@secmon/test-utils';
 import os from 'node:os';
 import { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -32,16 +32,6 @@ if (!commandExists('redis-server')) {
   process.exit(1);
 }
 
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Stream {
   readonly name: string;
   readonly events: SecurityEvent[];
@@ -52,7 +42,7 @@ const FAIL = 'secmon.authn.login_fail';
 const resource = { 'service.name': 'shop' };
 
 function makeStream(name: string, attackerShare: number, seed: number): Stream {
-  const r = prng(seed);
+  const r = seededRandom(seed);
   const events: SecurityEvent[] = [];
   const keys: string[] = [];
   for (let i = 0; i < N; i++) {

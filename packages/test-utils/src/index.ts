@@ -33,3 +33,4 @@ export { startSmtpServer, smtpUnavailableReason } from './startSmtpServer.js';
 export type { ReceivedMail, SmtpServerOptions, SmtpTestServer } from './startSmtpServer.js';
 export { KafkaServer, KAFKA_VERSION } from './KafkaServer.js';
 export type { KafkaServerOptions, KafkaRecord, KafkaTopicReader } from './KafkaServer.js';
+export { seededRandom } from './seededRandom.js';

@@ -2,6 +2,7 @@
 // at known times. Benign rates stay below every threshold of the default rule pack, so a correct analysis of
 // the output raises exactly the planted alerts (`PlantedAttack.expect`).
 import { createHash } from 'node:crypto';
+import { seededRandom } from '@secmon/test-utils';
 
 /** One record in the JSON-lines form `secmon analyze` reads. */
 export interface TrafficRecord {
@@ -41,18 +42,6 @@ export interface TrafficOptions {
    * one attacker going from reconnaissance to account takeover and data theft (see the CLI README).
    */
   story?: 'planted' | 'lab';
-}
-
-/** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const RESOURCE = {
@@ -101,7 +90,7 @@ export function* trafficStream(
   options: TrafficOptions,
   attacksOut: PlantedAttack[] = [],
 ): Generator<TrafficRecord> {
-  const rand = prng(options.seed ?? 1);
+  const rand = seededRandom(options.seed ?? 1);
   const start = options.startMillis ?? Date.parse('2025-03-14T08:00:00Z');
   const perMinute = options.eventsPerMinute ?? 120;
   const stepMillis = 60_000 / perMinute;
