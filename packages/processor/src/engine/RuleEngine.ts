@@ -1070,6 +1070,7 @@ export class RuleEngine {
         // like a restarted group's.
         const o = g.o0!;
         for (let i = g.size - 1; i >= 0; i--) g.removeAt(i);
+        g.pruneAt = 4;
         g.add(v, o);
       }
       g.restarted = true;
