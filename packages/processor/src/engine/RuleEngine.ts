@@ -1080,15 +1080,15 @@ export class RuleEngine {
       return undefined;
     }
     if (g.restarted) {
-      // Written back before the general path reads the value's occurrences (in place: a new array would be
-      // an old-to-young pointer for the garbage collector to track, measured slower on 50 000 clients).
+      // Written back before the general path reads the value's occurrences: appended after the stale times
+      // the list may still hold, which are older than every window from now on and inert (the next insert
+      // trims them from TRIM_AT, as for any list). Measured against the alternatives, spraying rule alone,
+      // 50 000 clients: new arrays (old-to-young pointers for the garbage collector) were slower on the dense
+      // stream; truncating to the kept time (a runtime call per array) was even there, and 728 vs 676 ns per
+      // event on a sparse one.
       const o = g.o0!;
-      o.times[0] = g.t0;
-      o.evs[0] = g.e0;
-      if (o.times.length !== 1) {
-        o.times.length = 1;
-        o.evs.length = 1;
-      }
+      o.times.push(g.t0);
+      o.evs.push(g.e0);
       g.restarted = false;
       g.e0 = '';
     }
