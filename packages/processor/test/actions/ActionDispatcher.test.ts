@@ -8,6 +8,7 @@ import {
   WebhookAction,
   type ActionFailure,
   type Alert,
+  type SecurityRulesProcessorOptions,
 } from '../../src/index.js';
 import { makeAlert } from '../support/alerts.js';
 import { startHttpServer } from '@secmon/test-utils';
@@ -35,26 +36,26 @@ const rule = defineRule({
   severity: 'high',
 });
 
+/** The real pipeline with the brute-force rule and `options`, after three failures from `client`. */
+function bruteForcePipeline(options: SecurityRulesProcessorOptions, client: string) {
+  const p = createPipeline((o) => new SecurityRulesProcessor({ ...o, rules: [rule], ...options }));
+  for (let i = 0; i < 3; i++)
+    p.emitInSpan(EVENTS.AUTHN_LOGIN_FAIL, { [ATTR_CLIENT_ADDRESS]: client }, 1_760_000_000_000 + i);
+  return p;
+}
+
 describe('ActionDispatcher', () => {
   describe('enqueue', () => {
     it('should deliver an alert from the processor to a real webhook endpoint', async () => {
       const s = await server();
       const alerts: Alert[] = [];
-      const p = createPipeline(
-        (o) =>
-          new SecurityRulesProcessor({
-            ...o,
-            rules: [rule],
-            actions: [new WebhookAction({ url: s.url })],
-            onAlert: (a) => alerts.push(a),
-          }),
+      const p = bruteForcePipeline(
+        {
+          actions: [new WebhookAction({ url: s.url })],
+          onAlert: (a) => alerts.push(a),
+        },
+        '203.0.113.7',
       );
-      for (let i = 0; i < 3; i++)
-        p.emitInSpan(
-          EVENTS.AUTHN_LOGIN_FAIL,
-          { [ATTR_CLIENT_ADDRESS]: '203.0.113.7' },
-          1_760_000_000_000 + i,
-        );
       await p.processor.forceFlush();
       expect(s.requests).toHaveLength(1);
       expect(JSON.parse(s.requests[0]!.body).alert.id).toBe(alerts[0]!.id);
@@ -79,23 +80,15 @@ describe('ActionDispatcher', () => {
     it('should not make the application wait for a server that hangs, and retry after the timeout', async () => {
       const s = await server((n) => (n === 0 ? 'hang' : { status: 200 }));
       const alerts: Alert[] = [];
-      const p = createPipeline(
-        (o) =>
-          new SecurityRulesProcessor({
-            ...o,
-            rules: [rule],
-            actions: [new WebhookAction({ url: s.url })],
-            actionTimeoutMillis: 300,
-            actionRetryBaseMillis: 10,
-            onAlert: (a) => alerts.push(a),
-          }),
+      const p = bruteForcePipeline(
+        {
+          actions: [new WebhookAction({ url: s.url })],
+          actionTimeoutMillis: 300,
+          actionRetryBaseMillis: 10,
+          onAlert: (a) => alerts.push(a),
+        },
+        '203.0.113.7',
       );
-      for (let i = 0; i < 3; i++)
-        p.emitInSpan(
-          EVENTS.AUTHN_LOGIN_FAIL,
-          { [ATTR_CLIENT_ADDRESS]: '203.0.113.7' },
-          1_760_000_000_000 + i,
-        );
       await s.waitForRequests(1);
       // The first delivery is hanging right now; the application keeps emitting, every record is processed.
       for (let i = 0; i < 100; i++)
@@ -177,21 +170,13 @@ describe('ActionDispatcher', () => {
     it('should reach the dispatcher through the processor option onActionFailure', async () => {
       const s = await server(() => ({ status: 400 }));
       const failures: ActionFailure[] = [];
-      const p = createPipeline(
-        (o) =>
-          new SecurityRulesProcessor({
-            ...o,
-            rules: [rule],
-            actions: [new WebhookAction({ url: s.url, name: 'hook' })],
-            onActionFailure: (f) => failures.push(f),
-          }),
+      const p = bruteForcePipeline(
+        {
+          actions: [new WebhookAction({ url: s.url, name: 'hook' })],
+          onActionFailure: (f) => failures.push(f),
+        },
+        '203.0.113.9',
       );
-      for (let i = 0; i < 3; i++)
-        p.emitInSpan(
-          EVENTS.AUTHN_LOGIN_FAIL,
-          { [ATTR_CLIENT_ADDRESS]: '203.0.113.9' },
-          1_760_000_000_000 + i,
-        );
       await p.processor.forceFlush();
       expect(failures.map((f) => [f.action.name, f.willRetry, f.alert.rule.id])).toEqual([
         ['hook', false, 'test.brute_force'],
