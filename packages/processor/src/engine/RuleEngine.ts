@@ -369,6 +369,8 @@ interface EventPlan {
   readonly entries: readonly PlanEntry[];
   /** Slots (in the engine's key table) to fill for this event name. */
   readonly slots: readonly number[];
+  /** The attribute key of each of `slots`, in the same order. */
+  readonly keys: readonly string[];
 }
 
 interface PlanEntry {
@@ -446,8 +448,6 @@ export class RuleEngine {
   private readonly _index: ReadonlyMap<string, EventPlan>;
   /** Attribute values of the event being evaluated, by key-table slot (emptied after each event). */
   private readonly _raw: unknown[];
-  /** Attribute key of each slot. */
-  private readonly _keyTable: readonly string[];
   private readonly _store: StateStore;
   private readonly _shared: boolean;
   private readonly _clock: Clock;
@@ -518,6 +518,7 @@ export class RuleEngine {
     for (const c of compiled)
       for (const name of c.rule.match.events) if (!names.includes(name)) names.push(name);
     const index = new Map<string, EventPlan>();
+    const keyOf = [...keyTable.keys()];
     for (const name of names) {
       const entries: PlanEntry[] = [];
       const slots = new Set<number>();
@@ -534,11 +535,10 @@ export class RuleEngine {
         for (const x of c.groupSlots) slots.add(x);
         for (const x of c.fieldSlots) slots.add(x);
       }
-      index.set(internalize(name), { entries, slots: [...slots] });
+      index.set(internalize(name), { entries, slots: [...slots], keys: [...slots].map((x) => keyOf[x]!) });
     }
     this._index = index;
     this._raw = new Array<unknown>(keyTable.size).fill(undefined);
-    this._keyTable = [...keyTable.keys()];
     this._binding = Object.freeze({
       rules: this._rules,
       raise: (d: SharedDetection) => this._raiseShared(d),
@@ -619,10 +619,10 @@ export class RuleEngine {
     // Each attribute the plan's rules read, once (the resource supplies keys the record lacks).
     const raw = this._raw;
     const slots = plan.slots;
-    const keyTable = this._keyTable;
+    const keys = plan.keys;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;
-      const k = keyTable[slot]!;
+      const k = keys[i]!;
       let v = attributes[k];
       if (v === undefined && resource !== undefined) v = resource[k];
       raw[slot] = v;
