@@ -2,7 +2,7 @@ import { context } from '@opentelemetry/api';
 import { BindOnceFuture, suppressTracing } from '@opentelemetry/core';
 import { BlockList, type BlockEntry, type BlockKind, type Clock } from '@secmon/processor';
 import type { Cluster, Redis } from 'ioredis';
-import { openConnection, releaseConnection, type RedisConnection } from './connection.js';
+import { isCluster, openConnection, releaseConnection, type RedisConnection } from './connection.js';
 import { BLOCK_LUA, UNBLOCK_LUA } from './internal/blockScripts.js';
 import { WarnOnce } from './internal/WarnOnce.js';
 
@@ -127,8 +127,11 @@ export class RedisBlockList extends BlockList {
       void this.sync();
     });
 
-    // A subscribed connection cannot send other commands: a second connection of our own.
-    this._subscriber = client.duplicate();
+    // A subscribed connection cannot send other commands: a second connection of our own. It resubscribes on
+    // 'ready' below, with a catch; ioredis's own resubscription (autoResubscribe) leaves its promise unhandled
+    // when the connection drops again at once: an unhandled rejection, which ends a Node process by default
+    // (seen once in CI, in the outage suite: MaxRetriesPerRequestError from the connection's close handler).
+    this._subscriber = isCluster(client) ? client.duplicate() : client.duplicate({ autoResubscribe: false });
     this._subscriber.on('error', () => undefined);
     this._subscriber.on('ready', () => {
       this._subscriber.subscribe(this._channel).catch(() => undefined);
